@@ -1,0 +1,39 @@
+/* The machine configuration as the user gave it on the command line.
+ * Plain data: every field that can change what the guest executes lives here,
+ * so record can store it in the log header and replay can rebuild it. */
+#ifndef REPRISE_CONFIG_H
+#define REPRISE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_HARTS 8
+#define MAX_DRIVES 8
+#define MAX_PLUGINS 16
+
+struct plugin_spec {
+    char *path;
+    char **args;       /* NULL-terminated list of "key=value" strings */
+    int nargs;
+};
+
+struct machine_config {
+    uint64_t ram_size;         /* bytes; default 128 MiB */
+    int smp;                   /* number of harts, 1..MAX_HARTS */
+    char *bios;                /* NULL: default firmware; "none": no firmware */
+    char *kernel;
+    char *initrd;
+    char *append;
+    char *drives[MAX_DRIVES];  /* raw images for virtio-blk */
+    int ndrives;
+    struct plugin_spec plugins[MAX_PLUGINS];
+    int nplugins;
+    bool debug_plugin;         /* -d plugin */
+    char *logfile;             /* -D FILE */
+    char *dtb_out;             /* -dumpdtb FILE: write the FDT and exit */
+};
+
+void config_init(struct machine_config *c);
+void config_free(struct machine_config *c);
+
+#endif

@@ -1,0 +1,512 @@
+/* The threaded-code interpreter: runs pre-decoded blocks with computed-goto
+ * dispatch, the TLB fast path inlined for loads and stores, and block
+ * chaining at exits. Blocks are counted whole at entry; an exception in the
+ * middle subtracts the instructions that did not retire, and slow paths see
+ * the exact count (instructions retired before the current one). */
+#include <string.h>
+
+#include "cpu.h"
+#include "decode.h"
+#include "emu/machine.h"
+#include "fpu.h"
+#include "mmu.h"
+#include "tb.h"
+#include "util.h"
+
+static const void *const *label_table;
+
+static inline uint32_t unbox_s(uint64_t v)
+{
+    return (v >> 32) == 0xffffffffu ? (uint32_t)v : FPU_CANON_NAN_S;
+}
+
+static inline uint64_t box_s(uint32_t v)
+{
+    return 0xffffffff00000000ULL | v;
+}
+
+/* CSR instruction semantics (csr.c). */
+int csr_insn(struct hart *h, unsigned csr, unsigned kind, uint64_t src,
+             bool do_read, bool do_write, uint64_t *old);
+/* Privileged instructions (hart.c). Return 0 or an exception cause. */
+int hart_mret(struct hart *h);
+int hart_sret(struct hart *h);
+int hart_wfi(struct hart *h);
+int hart_sfence_vma(struct hart *h, uint64_t va, unsigned asid_reg);
+
+static void run(struct hart *h, struct tb *tb);
+
+const void *const *exec_labels(void)
+{
+    if (!label_table)
+        run(NULL, NULL);
+    return label_table;
+}
+
+void tb_exec(struct hart *h, struct tb *tb)
+{
+    run(h, tb);
+}
+
+#define NEXT()          do { op++; goto *op->h; } while (0)
+#define RD              x[op->rd]
+#define RS1             x[op->rs1]
+#define RS2             x[op->rs2]
+#define PC              (tb->vpc + op->pcoff)
+#define LINK            (tb->vpc + op->pcoff + op->len)
+#define RAISE(c, t)     do { cause = (c); tval = (t); goto exception; } while (0)
+/* Around a slow path: make h->icount exact for this instruction. */
+#define EXACT(call)     ({ uint64_t adj_ = (uint64_t)(tb->n_insns - op->idx); \
+                           h->icount -= adj_; int r_ = (call); h->icount += adj_; r_; })
+
+#define LOAD(NAME, SIZE, CT, DST)                                              \
+    L_##NAME: {                                                                \
+        uint64_t va = RS1 + (uint64_t)op->imm;                                 \
+        struct tlb_entry *e = &dtlb[(va >> PAGE_SHIFT) & (TLB_SIZE - 1)];      \
+        uint64_t v;                                                            \
+        if (likely(e->tag_r == (va & (PAGE_MASK | (SIZE - 1))))) {             \
+            CT t_;                                                             \
+            memcpy(&t_, (void *)(e->addend + va), SIZE);                       \
+            v = (uint64_t)t_;                                                  \
+        } else {                                                               \
+            uint64_t raw_;                                                     \
+            int r = EXACT(mmu_load_slow(h, va, SIZE, &raw_));                  \
+            if (r)                                                             \
+                RAISE(r, h->fault_tval);                                       \
+            CT t_ = (CT)raw_;                                                  \
+            v = (uint64_t)t_;                                                  \
+        }                                                                      \
+        DST;                                                                   \
+        NEXT();                                                                \
+    }
+
+#define STORE(NAME, SIZE, CT, SRC)                                             \
+    L_##NAME: {                                                                \
+        uint64_t va = RS1 + (uint64_t)op->imm;                                 \
+        struct tlb_entry *e = &dtlb[(va >> PAGE_SHIFT) & (TLB_SIZE - 1)];      \
+        uint64_t v = (SRC);                                                    \
+        if (likely(e->tag_w == (va & (PAGE_MASK | (SIZE - 1))))) {             \
+            CT t_ = (CT)v;                                                     \
+            memcpy((void *)(e->addend + va), &t_, SIZE);                       \
+        } else {                                                               \
+            int r = EXACT(mmu_store_slow(h, va, SIZE, v));                     \
+            if (r)                                                             \
+                RAISE(r, h->fault_tval);                                       \
+        }                                                                      \
+        NEXT();                                                                \
+    }
+
+#define BRANCH(NAME, COND)                                                     \
+    L_##NAME:                                                                  \
+        if (COND) {                                                            \
+            slot = 0;                                                          \
+            goto chain_exit;                                                   \
+        }                                                                      \
+        NEXT();
+
+#define AMO(NAME, CT, SIZE, EXPR)                                              \
+    L_##NAME: {                                                                \
+        uint8_t *p;                                                            \
+        uint64_t pa;                                                           \
+        int r = mmu_amo_ptr(h, RS1, SIZE, false, &p, &pa);                     \
+        if (r)                                                                 \
+            RAISE(r, h->fault_tval);                                           \
+        CT a, b = (CT)RS2, n;                                                  \
+        memcpy(&a, p, SIZE);                                                   \
+        n = (EXPR);                                                            \
+        memcpy(p, &n, SIZE);                                                   \
+        RD = (uint64_t)(int64_t)a;                                             \
+        NEXT();                                                                \
+    }
+
+/* FP helpers: resolve the rounding mode, collect flags, mark FS dirty. */
+#define FRM()                                                                  \
+    unsigned rm = op->rm == 7 ? h->frm : op->rm;                               \
+    if (rm > 4)                                                                \
+        RAISE(EXC_ILLEGAL, op->raw);                                           \
+    uint32_t fl = 0
+#define FDONE()         do { h->fflags |= fl; fs_dirty(h); NEXT(); } while (0)
+#define FS(i)           unbox_s(h->f[i])
+#define FD(i)           (h->f[i])
+
+#define FOP2_S(NAME, FN)  L_##NAME: { FRM(); h->f[op->rd] = box_s(FN(FS(op->rs1), FS(op->rs2), rm, &fl)); FDONE(); }
+#define FOP2_D(NAME, FN)  L_##NAME: { FRM(); h->f[op->rd] = FN(FD(op->rs1), FD(op->rs2), rm, &fl); FDONE(); }
+#define FMA_S(NAME, NA, NC) L_##NAME: { FRM(); \
+        h->f[op->rd] = box_s(fpu_fma_s(FS(op->rs1) ^ (NA), FS(op->rs2), FS(op->rs3) ^ (NC), rm, &fl)); FDONE(); }
+#define FMA_D(NAME, NA, NC) L_##NAME: { FRM(); \
+        h->f[op->rd] = fpu_fma_d(FD(op->rs1) ^ (NA), FD(op->rs2), FD(op->rs3) ^ (NC), rm, &fl); FDONE(); }
+#define FCMP(NAME, FN, GET) L_##NAME: { uint32_t fl = 0; RD = (uint64_t)FN(GET(op->rs1), GET(op->rs2), &fl); \
+        h->fflags |= fl; fs_dirty(h); NEXT(); }
+#define FCVT_TO_INT(NAME, FN, GET) L_##NAME: { FRM(); RD = FN(GET(op->rs1), rm, &fl); FDONE(); }
+
+static void run(struct hart *h, struct tb *tb)
+{
+    static const void *const labels[OP_COUNT] = {
+#define X(name, doc) [OP_##name] = &&L_##name,
+        OP_LIST(X)
+#undef X
+    };
+    _Static_assert(ARRAY_SIZE(labels) == OP_COUNT, "a label for every op");
+
+    if (!h) {
+        label_table = labels;
+        return;
+    }
+
+    uint64_t *x = h->x;
+    struct tlb_entry *dtlb = h->dtlb;
+    const struct op *op = tb->ops;
+    struct machine *m = h->m;
+    uint64_t cause, tval;
+    int slot;
+
+    goto *op->h;
+
+L_ILLEGAL:
+    RAISE(EXC_ILLEGAL, op->raw);
+
+L_EXIT:
+    slot = 1;
+    goto chain_exit;
+
+L_LI:    RD = (uint64_t)op->imm; NEXT();
+L_ADDI:  RD = RS1 + (uint64_t)op->imm; NEXT();
+L_SLTI:  RD = (int64_t)RS1 < op->imm; NEXT();
+L_SLTIU: RD = RS1 < (uint64_t)op->imm; NEXT();
+L_XORI:  RD = RS1 ^ (uint64_t)op->imm; NEXT();
+L_ORI:   RD = RS1 | (uint64_t)op->imm; NEXT();
+L_ANDI:  RD = RS1 & (uint64_t)op->imm; NEXT();
+L_SLLI:  RD = RS1 << op->imm; NEXT();
+L_SRLI:  RD = RS1 >> op->imm; NEXT();
+L_SRAI:  RD = (uint64_t)((int64_t)RS1 >> op->imm); NEXT();
+L_ADDIW: RD = (uint64_t)(int64_t)(int32_t)(RS1 + (uint64_t)op->imm); NEXT();
+L_SLLIW: RD = (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 << op->imm); NEXT();
+L_SRLIW: RD = (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 >> op->imm); NEXT();
+L_SRAIW: RD = (uint64_t)(int64_t)((int32_t)RS1 >> op->imm); NEXT();
+L_ADD:   RD = RS1 + RS2; NEXT();
+L_SUB:   RD = RS1 - RS2; NEXT();
+L_SLL:   RD = RS1 << (RS2 & 63); NEXT();
+L_SLT:   RD = (int64_t)RS1 < (int64_t)RS2; NEXT();
+L_SLTU:  RD = RS1 < RS2; NEXT();
+L_XOR:   RD = RS1 ^ RS2; NEXT();
+L_SRL:   RD = RS1 >> (RS2 & 63); NEXT();
+L_SRA:   RD = (uint64_t)((int64_t)RS1 >> (RS2 & 63)); NEXT();
+L_OR:    RD = RS1 | RS2; NEXT();
+L_AND:   RD = RS1 & RS2; NEXT();
+L_ADDW:  RD = (uint64_t)(int64_t)(int32_t)(RS1 + RS2); NEXT();
+L_SUBW:  RD = (uint64_t)(int64_t)(int32_t)(RS1 - RS2); NEXT();
+L_SLLW:  RD = (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 << (RS2 & 31)); NEXT();
+L_SRLW:  RD = (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 >> (RS2 & 31)); NEXT();
+L_SRAW:  RD = (uint64_t)(int64_t)((int32_t)RS1 >> (RS2 & 31)); NEXT();
+L_MUL:   RD = RS1 * RS2; NEXT();
+L_MULH:  RD = (uint64_t)(((__int128)(int64_t)RS1 * (__int128)(int64_t)RS2) >> 64); NEXT();
+L_MULHSU: RD = (uint64_t)(((__int128)(int64_t)RS1 * (__int128)(unsigned __int128)RS2) >> 64); NEXT();
+L_MULHU: RD = (uint64_t)(((unsigned __int128)RS1 * RS2) >> 64); NEXT();
+L_DIV: {
+    int64_t a = (int64_t)RS1, b = (int64_t)RS2;
+    RD = b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
+    NEXT();
+}
+L_DIVU: RD = RS2 == 0 ? ~0ULL : RS1 / RS2; NEXT();
+L_REM: {
+    int64_t a = (int64_t)RS1, b = (int64_t)RS2;
+    RD = b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
+    NEXT();
+}
+L_REMU: RD = RS2 == 0 ? RS1 : RS1 % RS2; NEXT();
+L_MULW: RD = (uint64_t)(int64_t)(int32_t)(RS1 * RS2); NEXT();
+L_DIVW: {
+    int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+    int32_t r = b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b;
+    RD = (uint64_t)(int64_t)r;
+    NEXT();
+}
+L_DIVUW: {
+    uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+    RD = (uint64_t)(int64_t)(int32_t)(b == 0 ? 0xffffffffu : a / b);
+    NEXT();
+}
+L_REMW: {
+    int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+    int32_t r = b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b;
+    RD = (uint64_t)(int64_t)r;
+    NEXT();
+}
+L_REMUW: {
+    uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+    RD = (uint64_t)(int64_t)(int32_t)(b == 0 ? a : a % b);
+    NEXT();
+}
+
+LOAD(LB, 1, int8_t, RD = v)
+LOAD(LH, 2, int16_t, RD = v)
+LOAD(LW, 4, int32_t, RD = v)
+LOAD(LD, 8, uint64_t, RD = v)
+LOAD(LBU, 1, uint8_t, RD = v)
+LOAD(LHU, 2, uint16_t, RD = v)
+LOAD(LWU, 4, uint32_t, RD = v)
+STORE(SB, 1, uint8_t, RS2)
+STORE(SH, 2, uint16_t, RS2)
+STORE(SW, 4, uint32_t, RS2)
+STORE(SD, 8, uint64_t, RS2)
+LOAD(FLW, 4, uint32_t, h->f[op->rd] = box_s((uint32_t)v); fs_dirty(h))
+LOAD(FLD, 8, uint64_t, h->f[op->rd] = v; fs_dirty(h))
+STORE(FSW, 4, uint32_t, h->f[op->rs2])
+STORE(FSD, 8, uint64_t, h->f[op->rs2])
+
+BRANCH(BEQ, RS1 == RS2)
+BRANCH(BNE, RS1 != RS2)
+BRANCH(BLT, (int64_t)RS1 < (int64_t)RS2)
+BRANCH(BGE, (int64_t)RS1 >= (int64_t)RS2)
+BRANCH(BLTU, RS1 < RS2)
+BRANCH(BGEU, RS1 >= RS2)
+
+L_JAL:
+    RD = LINK;
+    slot = 0;
+    goto chain_exit;
+
+L_JALR: {
+    uint64_t target = (RS1 + (uint64_t)op->imm) & ~1ULL;
+    RD = LINK;
+    h->pc = target;
+    goto indirect_exit;
+}
+
+L_FENCE:
+    NEXT();
+
+L_FENCE_I:
+    /* Stores to code are tracked precisely; ending the block is enough. */
+    h->pc = LINK;
+    return;
+
+L_ECALL:
+    RAISE(h->priv == PRV_M ? EXC_ECALL_M : h->priv == PRV_S ? EXC_ECALL_S : EXC_ECALL_U, 0);
+
+L_EBREAK:
+    RAISE(EXC_BREAKPOINT, PC);
+
+L_MRET: {
+    int r = hart_mret(h);
+    if (r)
+        RAISE(r, op->raw);
+    return;
+}
+
+L_SRET: {
+    int r = hart_sret(h);
+    if (r)
+        RAISE(r, op->raw);
+    return;
+}
+
+L_WFI: {
+    int r = hart_wfi(h);
+    if (r)
+        RAISE(r, op->raw);
+    h->pc = LINK;
+    return;
+}
+
+L_SFENCE_VMA: {
+    int r = hart_sfence_vma(h, RS1, op->rs2);
+    if (r)
+        RAISE(r, op->raw);
+    h->pc = LINK;
+    return;
+}
+
+L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI: {
+    unsigned k = op->kind;
+    bool imm = k >= OP_CSRRWI;
+    uint64_t src = imm ? op->rs1 : RS1;
+    bool is_rw = k == OP_CSRRW || k == OP_CSRRWI;
+    bool do_read = !is_rw || op->rd != 32;
+    bool do_write = is_rw || op->rs1 != 0;
+    uint64_t old = 0;
+    int r = EXACT(csr_insn(h, (unsigned)op->imm, is_rw ? 0 : (k == OP_CSRRS || k == OP_CSRRSI) ? 1 : 2,
+                           src, do_read, do_write, &old));
+    if (r)
+        RAISE(r, op->raw);
+    RD = old;
+    dtlb = h->dtlb;
+    NEXT();
+}
+
+L_LR_W: L_LR_D: {
+    unsigned size = op->kind == OP_LR_W ? 4 : 8;
+    uint8_t *p;
+    uint64_t pa;
+    int r = mmu_amo_ptr(h, RS1, size, true, &p, &pa);
+    if (r)
+        RAISE(r, h->fault_tval);
+    uint64_t v;
+    if (size == 4) {
+        int32_t w;
+        memcpy(&w, p, 4);
+        v = (uint64_t)(int64_t)w;
+    } else {
+        memcpy(&v, p, 8);
+    }
+    h->res_addr = pa;
+    h->res_val = v;
+    RD = v;
+    NEXT();
+}
+
+L_SC_W: L_SC_D: {
+    unsigned size = op->kind == OP_SC_W ? 4 : 8;
+    uint8_t *p;
+    uint64_t pa;
+    int r = mmu_amo_ptr(h, RS1, size, false, &p, &pa);
+    if (r)
+        RAISE(r, h->fault_tval);
+    bool ok = false;
+    if (h->res_addr == pa) {
+        if (size == 4) {
+            uint32_t cur;
+            memcpy(&cur, p, 4);
+            if (cur == (uint32_t)h->res_val) {
+                uint32_t nv = (uint32_t)RS2;
+                memcpy(p, &nv, 4);
+                ok = true;
+            }
+        } else {
+            uint64_t cur;
+            memcpy(&cur, p, 8);
+            if (cur == h->res_val) {
+                memcpy(p, &RS2, 8);
+                ok = true;
+            }
+        }
+    }
+    h->res_addr = ~0ULL;
+    RD = ok ? 0 : 1;
+    NEXT();
+}
+
+AMO(AMOSWAP_W, int32_t, 4, b)
+AMO(AMOADD_W, int32_t, 4, (int32_t)((uint32_t)a + (uint32_t)b))
+AMO(AMOXOR_W, int32_t, 4, a ^ b)
+AMO(AMOAND_W, int32_t, 4, a & b)
+AMO(AMOOR_W, int32_t, 4, a | b)
+AMO(AMOMIN_W, int32_t, 4, a < b ? a : b)
+AMO(AMOMAX_W, int32_t, 4, a > b ? a : b)
+AMO(AMOMINU_W, int32_t, 4, (uint32_t)a < (uint32_t)b ? a : b)
+AMO(AMOMAXU_W, int32_t, 4, (uint32_t)a > (uint32_t)b ? a : b)
+AMO(AMOSWAP_D, int64_t, 8, b)
+AMO(AMOADD_D, int64_t, 8, (int64_t)((uint64_t)a + (uint64_t)b))
+AMO(AMOXOR_D, int64_t, 8, a ^ b)
+AMO(AMOAND_D, int64_t, 8, a & b)
+AMO(AMOOR_D, int64_t, 8, a | b)
+AMO(AMOMIN_D, int64_t, 8, a < b ? a : b)
+AMO(AMOMAX_D, int64_t, 8, a > b ? a : b)
+AMO(AMOMINU_D, int64_t, 8, (uint64_t)a < (uint64_t)b ? a : b)
+AMO(AMOMAXU_D, int64_t, 8, (uint64_t)a > (uint64_t)b ? a : b)
+
+FMA_S(FMADD_S, 0, 0)
+FMA_S(FMSUB_S, 0, 0x80000000u)
+FMA_S(FNMSUB_S, 0x80000000u, 0)
+FMA_S(FNMADD_S, 0x80000000u, 0x80000000u)
+FOP2_S(FADD_S, fpu_add_s)
+FOP2_S(FSUB_S, fpu_sub_s)
+FOP2_S(FMUL_S, fpu_mul_s)
+FOP2_S(FDIV_S, fpu_div_s)
+L_FSQRT_S: { FRM(); h->f[op->rd] = box_s(fpu_sqrt_s(FS(op->rs1), rm, &fl)); FDONE(); }
+L_FSGNJ_S:  h->f[op->rd] = box_s((FS(op->rs1) & 0x7fffffffu) | (FS(op->rs2) & 0x80000000u)); fs_dirty(h); NEXT();
+L_FSGNJN_S: h->f[op->rd] = box_s((FS(op->rs1) & 0x7fffffffu) | (~FS(op->rs2) & 0x80000000u)); fs_dirty(h); NEXT();
+L_FSGNJX_S: h->f[op->rd] = box_s(FS(op->rs1) ^ (FS(op->rs2) & 0x80000000u)); fs_dirty(h); NEXT();
+L_FMIN_S: { uint32_t fl = 0; h->f[op->rd] = box_s(fpu_min_s(FS(op->rs1), FS(op->rs2), &fl)); h->fflags |= fl; fs_dirty(h); NEXT(); }
+L_FMAX_S: { uint32_t fl = 0; h->f[op->rd] = box_s(fpu_max_s(FS(op->rs1), FS(op->rs2), &fl)); h->fflags |= fl; fs_dirty(h); NEXT(); }
+FCVT_TO_INT(FCVT_W_S, fpu_cvt_w_s, FS)
+FCVT_TO_INT(FCVT_WU_S, fpu_cvt_wu_s, FS)
+FCVT_TO_INT(FCVT_L_S, fpu_cvt_l_s, FS)
+FCVT_TO_INT(FCVT_LU_S, fpu_cvt_lu_s, FS)
+L_FMV_X_W: RD = (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[op->rs1]; NEXT();
+FCMP(FEQ_S, fpu_eq_s, FS)
+FCMP(FLT_S, fpu_lt_s, FS)
+FCMP(FLE_S, fpu_le_s, FS)
+L_FCLASS_S: RD = fpu_class_s(FS(op->rs1)); NEXT();
+L_FCVT_S_W:  { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_w((int32_t)RS1, rm, &fl)); FDONE(); }
+L_FCVT_S_WU: { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_wu((uint32_t)RS1, rm, &fl)); FDONE(); }
+L_FCVT_S_L:  { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_l((int64_t)RS1, rm, &fl)); FDONE(); }
+L_FCVT_S_LU: { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_lu(RS1, rm, &fl)); FDONE(); }
+L_FMV_W_X: h->f[op->rd] = box_s((uint32_t)RS1); fs_dirty(h); NEXT();
+
+FMA_D(FMADD_D, 0, 0)
+FMA_D(FMSUB_D, 0, 0x8000000000000000ULL)
+FMA_D(FNMSUB_D, 0x8000000000000000ULL, 0)
+FMA_D(FNMADD_D, 0x8000000000000000ULL, 0x8000000000000000ULL)
+FOP2_D(FADD_D, fpu_add_d)
+FOP2_D(FSUB_D, fpu_sub_d)
+FOP2_D(FMUL_D, fpu_mul_d)
+FOP2_D(FDIV_D, fpu_div_d)
+L_FSQRT_D: { FRM(); h->f[op->rd] = fpu_sqrt_d(FD(op->rs1), rm, &fl); FDONE(); }
+L_FSGNJ_D:  h->f[op->rd] = (FD(op->rs1) & ~(1ULL << 63)) | (FD(op->rs2) & (1ULL << 63)); fs_dirty(h); NEXT();
+L_FSGNJN_D: h->f[op->rd] = (FD(op->rs1) & ~(1ULL << 63)) | (~FD(op->rs2) & (1ULL << 63)); fs_dirty(h); NEXT();
+L_FSGNJX_D: h->f[op->rd] = FD(op->rs1) ^ (FD(op->rs2) & (1ULL << 63)); fs_dirty(h); NEXT();
+L_FMIN_D: { uint32_t fl = 0; h->f[op->rd] = fpu_min_d(FD(op->rs1), FD(op->rs2), &fl); h->fflags |= fl; fs_dirty(h); NEXT(); }
+L_FMAX_D: { uint32_t fl = 0; h->f[op->rd] = fpu_max_d(FD(op->rs1), FD(op->rs2), &fl); h->fflags |= fl; fs_dirty(h); NEXT(); }
+L_FCVT_S_D: { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_d(FD(op->rs1), rm, &fl)); FDONE(); }
+L_FCVT_D_S: { FRM(); (void)rm; h->f[op->rd] = fpu_cvt_d_s(FS(op->rs1), &fl); FDONE(); }
+FCMP(FEQ_D, fpu_eq_d, FD)
+FCMP(FLT_D, fpu_lt_d, FD)
+FCMP(FLE_D, fpu_le_d, FD)
+L_FCLASS_D: RD = fpu_class_d(FD(op->rs1)); NEXT();
+FCVT_TO_INT(FCVT_W_D, fpu_cvt_w_d, FD)
+FCVT_TO_INT(FCVT_WU_D, fpu_cvt_wu_d, FD)
+FCVT_TO_INT(FCVT_L_D, fpu_cvt_l_d, FD)
+FCVT_TO_INT(FCVT_LU_D, fpu_cvt_lu_d, FD)
+L_FMV_X_D: RD = h->f[op->rs1]; NEXT();
+L_FCVT_D_W:  { FRM(); h->f[op->rd] = fpu_cvt_d_w((int32_t)RS1, rm, &fl); FDONE(); }
+L_FCVT_D_WU: { FRM(); h->f[op->rd] = fpu_cvt_d_wu((uint32_t)RS1, rm, &fl); FDONE(); }
+L_FCVT_D_L:  { FRM(); h->f[op->rd] = fpu_cvt_d_l((int64_t)RS1, rm, &fl); FDONE(); }
+L_FCVT_D_LU: { FRM(); h->f[op->rd] = fpu_cvt_d_lu(RS1, rm, &fl); FDONE(); }
+L_FMV_D_X: h->f[op->rd] = RS1; fs_dirty(h); NEXT();
+
+exception:
+    h->icount -= (uint64_t)(tb->n_insns - op->idx);
+    hart_trap(h, cause, false, tval, PC);
+    return;
+
+chain_exit: {
+    struct tb *nt = tb->chain[slot];
+    h->pc = tb->exit_pc[slot];
+    if (likely(nt && nt->valid)) {
+        if (unlikely(h->icount + nt->n_insns > h->limit))
+            return;
+        tb = nt;
+        h->icount += nt->n_insns;
+        op = nt->ops;
+        goto *op->h;
+    }
+    if (h->icount >= h->limit)
+        return;
+    uint64_t gen = tb_generation(m);
+    nt = tb_find(h, h->tbflags);
+    if (!nt)
+        return;
+    if (tb->may_chain && nt->may_chain && tb_generation(m) == gen &&
+        ((tb->ppc ^ nt->ppc) & PAGE_MASK) == 0)
+        tb->chain[slot] = nt;
+    if (h->icount + nt->n_insns > h->limit)
+        return;
+    tb = nt;
+    h->icount += nt->n_insns;
+    op = nt->ops;
+    goto *op->h;
+}
+
+indirect_exit: {
+    if (h->icount >= h->limit)
+        return;
+    struct tb *nt = tb_find(h, h->tbflags);
+    if (!nt || h->icount + nt->n_insns > h->limit)
+        return;
+    tb = nt;
+    h->icount += nt->n_insns;
+    op = nt->ops;
+    goto *op->h;
+}
+}

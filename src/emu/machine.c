@@ -1,0 +1,343 @@
+/* The virt board: builds RAM, devices, harts, the FDT and the boot ROM from a
+ * machine_config, loads the images, and runs the harts round-robin on one
+ * host thread with a fixed instruction quantum (design invariant 2). Guest
+ * time (mtime) is a function of instruction counts and idle periods. */
+#include "machine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpu/cpu.h"
+#include "cpu/tb.h"
+#include "dev/bootrom.h"
+#include "dev/clint.h"
+#include "dev/plic.h"
+#include "dev/finisher.h"
+#include "dev/uart.h"
+#include "fdt.h"
+#include "loader.h"
+#include "record/nd.h"
+#include "util.h"
+
+#define DEFAULT_BIOS "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+#define QUANTUM 10000ULL          /* instructions per hart per round */
+#define NS_PER_TICK 100ULL        /* mtime runs at 10 MHz */
+#define KERNEL_OFFSET 0x200000ULL /* -kernel after firmware: 0x80200000 */
+
+static uint8_t console_buf[4096];
+static size_t console_len;
+
+static void console_flush(void)
+{
+    size_t off = 0;
+    while (off < console_len) {
+        ssize_t n = write(STDOUT_FILENO, console_buf + off, console_len - off);
+        if (n <= 0)
+            break;   /* stdout closed: the guest's output is dropped */
+        off += (size_t)n;
+    }
+    console_len = 0;
+}
+
+void machine_console_write(struct machine *m, const uint8_t *buf, size_t len)
+{
+    (void)m;
+    while (len) {
+        size_t n = sizeof(console_buf) - console_len;
+        if (n > len)
+            n = len;
+        memcpy(console_buf + console_len, buf, n);
+        console_len += n;
+        buf += n;
+        len -= n;
+        if (console_len == sizeof(console_buf))
+            console_flush();
+    }
+}
+
+void machine_request_exit(struct machine *m, int code)
+{
+    m->stop_requested = true;
+    m->stop_reason = STOP_POWEROFF;
+    m->exit_code = code;
+    machine_kick(m);
+}
+
+void machine_request_reset(struct machine *m)
+{
+    m->reset_requested = true;
+    machine_kick(m);
+}
+
+void machine_kick(struct machine *m)
+{
+    if (m->cur)
+        m->cur->limit = 0;
+}
+
+uint64_t machine_mtime(struct machine *m)
+{
+    struct hart *h = m->cur;
+    if (!h)
+        return m->round_time;
+    return m->round_time + (h->icount - h->turn_start);
+}
+
+void machine_set_mtime(struct machine *m, uint64_t mtime)
+{
+    m->round_time += mtime - machine_mtime(m);
+}
+
+/* Earliest timer deadline of h in mtime ticks, or UINT64_MAX. */
+static uint64_t hart_deadline(struct machine *m, struct hart *h)
+{
+    uint64_t d = clint_mtimecmp(m->clint, h->id);
+    if ((h->menvcfg & (1ULL << 63)) && h->stimecmp < d)
+        d = h->stimecmp;
+    return d;
+}
+
+void machine_update_timers(struct machine *m, struct hart *h)
+{
+    uint64_t now = machine_mtime(m);
+    hart_set_mip(h, MIP_MTIP, now >= clint_mtimecmp(m->clint, h->id));
+    if (h->menvcfg & (1ULL << 63))
+        hart_set_mip(h, MIP_STIP, now >= h->stimecmp);
+}
+
+uint64_t machine_hart_limit(struct machine *m, struct hart *h, uint64_t turn_end)
+{
+    uint64_t d = hart_deadline(m, h);
+    uint64_t now = machine_mtime(m);
+    if (d == UINT64_MAX || d <= now)
+        return turn_end;
+    uint64_t at = h->icount + (d - now);
+    return at < turn_end ? at : turn_end;
+}
+
+static void reset_machine(struct machine *m)
+{
+    for (int i = 0; i < m->nharts; i++)
+        hart_reset(m->harts[i], VIRT_BOOTROM_BASE);
+    for (int i = 0; i < m->bus.nregions; i++) {
+        struct bus_region *r = &m->bus.regions[i];
+        if (r->ops && r->ops->reset)
+            r->ops->reset(r->opaque);
+    }
+    tb_flush_all(m);
+    m->reset_requested = false;
+}
+
+enum machine_stop machine_run(struct machine *m)
+{
+    unsigned round = 0;
+    while (!m->stop_requested) {
+        bool all_idle = true;
+        uint64_t used = 0;
+        for (int i = 0; i < m->nharts && !m->stop_requested; i++) {
+            struct hart *h = m->harts[i];
+            m->cur = h;
+            h->turn_start = h->icount;
+            uint64_t turn_end = h->icount + QUANTUM;
+            hart_run(h, turn_end);
+            if (!h->wfi)
+                all_idle = false;
+            if (h->icount - h->turn_start > used)
+                used = h->icount - h->turn_start;
+        }
+        m->cur = NULL;
+        if (m->reset_requested) {
+            reset_machine(m);
+            continue;
+        }
+        if (!all_idle) {
+            m->round_time += QUANTUM;
+        } else {
+            m->round_time += used;
+            /* Every hart sleeps: wait for the next timer or host input. */
+            uint64_t d = UINT64_MAX;
+            for (int i = 0; i < m->nharts; i++) {
+                uint64_t hd = hart_deadline(m, m->harts[i]);
+                if (hd < d)
+                    d = hd;
+            }
+            console_flush();
+            int64_t timeout = -1;
+            if (d != UINT64_MAX)
+                timeout = d > m->round_time ? (int64_t)((d - m->round_time) * NS_PER_TICK) : 0;
+            int64_t el = nd_wait(m->nd, timeout);
+            uint64_t ticks = (uint64_t)el / NS_PER_TICK;
+            if (d != UINT64_MAX && m->round_time + ticks > d)
+                ticks = d - m->round_time;
+            if (d != UINT64_MAX && timeout >= 0 && el >= timeout)
+                ticks = d - m->round_time;
+            m->round_time += ticks;
+        }
+        if ((++round & 7) == 0 || all_idle) {
+            nd_poll(m->nd);
+            console_flush();
+            if (nd_quit_requested(m->nd)) {
+                m->stop_requested = true;
+                m->stop_reason = STOP_QUIT;
+            }
+        }
+    }
+    console_flush();
+    return m->stop_reason;
+}
+
+static int load_images(struct machine *m, uint64_t *start, uint64_t *next_addr)
+{
+    const struct machine_config *c = m->cfg;
+    struct bus *b = &m->bus;
+    int r;
+    uint64_t fw_end = b->ram_base;
+
+    const char *bios = c->bios ? c->bios : DEFAULT_BIOS;
+    bool no_bios = c->bios && strcmp(c->bios, "none") == 0;
+    *start = b->ram_base;
+    *next_addr = 0;
+
+    if (!no_bios) {
+        if (access(bios, R_OK) != 0)
+            return rp_error(-ENOENT, "firmware '%s' cannot be read%s", bios,
+                            c->bios ? "" : " (install the opensbi package, or give -bios FILE or -bios none)");
+        if (loader_is_elf(bios)) {
+            uint64_t hi;
+            r = loader_load_elf(b, bios, start, NULL, &hi);
+            fw_end = hi;
+        } else {
+            uint64_t size;
+            r = loader_load_raw(b, bios, b->ram_base, &size);
+            fw_end = b->ram_base + size;
+        }
+        if (r)
+            return r;
+    }
+    if (c->kernel) {
+        uint64_t entry;
+        if (loader_is_elf(c->kernel)) {
+            r = loader_load_elf(b, c->kernel, &entry, NULL, NULL);
+        } else {
+            uint64_t at = no_bios ? b->ram_base : b->ram_base + KERNEL_OFFSET;
+            if (!no_bios && fw_end > at)
+                at = (fw_end + KERNEL_OFFSET - 1) & ~(KERNEL_OFFSET - 1);
+            r = loader_load_raw(b, c->kernel, at, NULL);
+            entry = at;
+        }
+        if (r)
+            return r;
+        if (no_bios)
+            *start = entry;
+        else
+            *next_addr = entry;
+    } else if (no_bios) {
+        return rp_error(-EINVAL, "-bios none needs -kernel: there is nothing to run");
+    }
+    return 0;
+}
+
+static int place_initrd(struct machine *m, uint64_t *start, uint64_t *end)
+{
+    *start = *end = 0;
+    if (!m->cfg->initrd)
+        return 0;
+    struct bus *b = &m->bus;
+    uint64_t off = b->ram_size / 2;
+    if (off > 128ULL << 20)
+        off = 128ULL << 20;
+    uint64_t size;
+    int r = loader_load_raw(b, m->cfg->initrd, b->ram_base + off, &size);
+    if (r)
+        return r;
+    *start = b->ram_base + off;
+    *end = *start + size;
+    return 0;
+}
+
+static size_t uart_space_cb(void *opaque) { return uart_rx_space(opaque); }
+static void uart_push_cb(void *opaque, const uint8_t *buf, size_t len) { uart_rx_push(opaque, buf, len); }
+
+int machine_create(const struct machine_config *cfg, struct nd *nd, struct machine **out)
+{
+    struct machine *m = calloc(1, sizeof(*m));
+    int r;
+    if (!m)
+        return -ENOMEM;
+    m->cfg = cfg;
+    m->nd = nd;
+    r = bus_init(&m->bus, VIRT_DRAM_BASE, cfg->ram_size);
+    if (r) {
+        rp_error(r, "cannot allocate %llu MiB of guest RAM",
+                 (unsigned long long)(cfg->ram_size >> 20));
+        goto fail;
+    }
+    m->bus.machine = m;
+    r = tb_cache_create(m, &m->tbc);
+    if (r)
+        goto fail;
+    m->nharts = cfg->smp;
+    for (int i = 0; i < m->nharts; i++) {
+        m->harts[i] = hart_create(m, i, VIRT_BOOTROM_BASE);
+        if (!m->harts[i]) {
+            r = -ENOMEM;
+            goto fail;
+        }
+    }
+    r = finisher_create(m, VIRT_TEST_BASE);
+    if (r)
+        goto fail;
+    r = clint_create(m, VIRT_CLINT_BASE, &m->clint);
+    if (r)
+        goto fail;
+    r = plic_create(m, VIRT_PLIC_BASE, &m->plic);
+    if (r)
+        goto fail;
+    r = uart_create(m, VIRT_UART0_BASE, plic_irq(m->plic, VIRT_UART0_IRQ), &m->uart);
+    if (r)
+        goto fail;
+    struct nd_console con = {.space = uart_space_cb, .push = uart_push_cb, .opaque = m->uart};
+    if (nd)
+        nd_set_console(nd, &con);
+
+    uint64_t start, next_addr, initrd_start, initrd_end;
+    r = load_images(m, &start, &next_addr);
+    if (r)
+        goto fail;
+    r = place_initrd(m, &initrd_start, &initrd_end);
+    if (r)
+        goto fail;
+    r = fdt_build(m, initrd_start, initrd_end, &m->fdt, &m->fdt_size);
+    if (r)
+        goto fail;
+    uint64_t top = m->bus.ram_base + (cfg->ram_size < (3ULL << 30) ? cfg->ram_size : (3ULL << 30));
+    m->fdt_addr = (top - m->fdt_size) & ~((2ULL << 20) - 1);
+    r = bus_write_ram(&m->bus, m->fdt_addr, m->fdt, m->fdt_size);
+    if (r) {
+        rp_error(r, "the device tree does not fit in guest RAM");
+        goto fail;
+    }
+    m->entry = start;
+    r = bootrom_create(m, start, m->fdt_addr, next_addr, 1);
+    if (r)
+        goto fail;
+    *out = m;
+    return 0;
+fail:
+    machine_destroy(m);
+    return r;
+}
+
+void machine_destroy(struct machine *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->nharts; i++)
+        hart_destroy(m->harts[i]);
+    tb_cache_destroy(m->tbc);
+    bus_destroy(&m->bus);
+    free(m->fdt);
+    free(m);
+}

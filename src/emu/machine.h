@@ -1,0 +1,108 @@
+/* The board: QEMU's riscv64 `virt` machine assembled from a machine_config.
+ * Owns the bus, the harts, the devices and the scheduler loop; does not parse
+ * options (cli.c) nor read the host directly (the nondeterminism boundary). */
+#ifndef REPRISE_MACHINE_H
+#define REPRISE_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "config.h"
+
+struct hart;
+struct nd;
+
+/* virt memory map (QEMU hw/riscv/virt.c) */
+#define VIRT_BOOTROM_BASE   0x1000ULL
+#define VIRT_BOOTROM_SIZE   0xf000ULL
+#define VIRT_TEST_BASE      0x100000ULL
+#define VIRT_TEST_SIZE      0x1000ULL
+#define VIRT_RTC_BASE       0x101000ULL
+#define VIRT_RTC_SIZE       0x1000ULL
+#define VIRT_CLINT_BASE     0x2000000ULL
+#define VIRT_CLINT_SIZE     0x10000ULL
+#define VIRT_PLIC_BASE      0xc000000ULL
+#define VIRT_UART0_BASE     0x10000000ULL
+#define VIRT_UART0_SIZE     0x100ULL
+#define VIRT_VIRTIO_BASE    0x10001000ULL
+#define VIRT_VIRTIO_SIZE    0x1000ULL
+#define VIRT_DRAM_BASE      0x80000000ULL
+
+#define VIRT_UART0_IRQ      10
+#define VIRT_RTC_IRQ        11
+
+#define VIRT_TIMEBASE_FREQ  10000000ULL   /* mtime ticks per guest second */
+
+/* Why machine_run returned. */
+enum machine_stop {
+    STOP_POWEROFF,     /* guest powered off or failed through the test finisher */
+    STOP_QUIT,         /* the user asked to quit (Ctrl-A x, signal) */
+    STOP_ERROR,        /* an emulator error; the message is in rp_strerror */
+};
+
+struct machine {
+    const struct machine_config *cfg;   /* borrowed */
+    struct bus bus;
+    struct hart *harts[MAX_HARTS];
+    int nharts;
+    struct nd *nd;                      /* nondeterminism boundary (owned) */
+
+    uint64_t entry;                     /* where the boot ROM jumps */
+    uint64_t fdt_addr;
+    void *fdt;                          /* the flattened device tree (owned) */
+    size_t fdt_size;
+
+    struct uart *uart;
+    struct finisher *finisher;
+    struct clint *clint;
+    struct plic *plic;
+    struct rtc *rtc;
+    int nvirtio;
+
+    struct tb_cache *tbc;               /* translated code, shared by harts */
+    struct hart *cur;                   /* hart being executed, for devices */
+    uint64_t round_time;                /* mtime at the start of the round */
+
+    bool stop_requested;
+    enum machine_stop stop_reason;
+    int exit_code;
+    bool reset_requested;
+};
+
+/* Builds the board described by cfg (borrowed; must outlive the machine):
+ * RAM, devices, FDT, firmware and kernel loaded. Returns 0 or a negative code
+ * with a message in rp_strerror; on failure nothing is left allocated. */
+int machine_create(const struct machine_config *cfg, struct nd *nd, struct machine **out);
+void machine_destroy(struct machine *m);
+
+/* Runs the harts until the guest powers off or the user quits. */
+enum machine_stop machine_run(struct machine *m);
+
+/* Called by devices: stop the run with the given process exit code. */
+void machine_request_exit(struct machine *m, int code);
+void machine_request_reset(struct machine *m);
+
+/* Console output from the guest (the UART); goes to the host's stdout. */
+void machine_console_write(struct machine *m, const uint8_t *buf, size_t len);
+
+/* Guest time in mtime ticks (10 MHz), derived from instruction counts. */
+uint64_t machine_mtime(struct machine *m);
+
+/* Recomputes the timer interrupt lines of h (CLINT mtimecmp, Sstc stimecmp)
+ * for the current guest time. Called by the hart loop between blocks. */
+void machine_update_timers(struct machine *m, struct hart *h);
+
+/* Instruction count at which h must leave its block loop: the end of its
+ * turn, or earlier when one of its timers fires before that. */
+uint64_t machine_hart_limit(struct machine *m, struct hart *h, uint64_t turn_end);
+
+/* Sets guest time (a guest write to mtime). */
+void machine_set_mtime(struct machine *m, uint64_t mtime);
+
+/* Tells the running hart to leave its block loop at the next block exit,
+ * e.g. because a device changed an interrupt line. */
+void machine_kick(struct machine *m);
+
+#endif
