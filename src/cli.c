@@ -1,0 +1,775 @@
+/* The command line (see cli.h): subcommands, QEMU-compatible machine options
+ * and plugin options, each error reported in one sentence via rp_error.
+ * Owns parsing and the help text only; nothing here opens a file or builds
+ * a machine. */
+#include "cli.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define MIB (1ULL << 20)
+#define RAM_MIN MIB
+#define RAM_MAX (1ULL << 40)
+
+/* ---- QEMU-style "a,b=c,d=e" option strings ------------------------------ */
+
+/* One item of an option string: key=val, or key alone (val NULL). */
+struct kv {
+    char *key;
+    char *val;
+};
+
+struct kvlist {
+    char *buf;          /* unescaped copy of the string, split in place */
+    struct kv *items;
+    int n;
+};
+
+/* Splits s at commas into items; ",," stands for a literal comma, as in
+ * QEMU. Empty items are skipped. Returns 0 or -ENOMEM; kvl_free undoes it. */
+static int kvl_parse(const char *s, struct kvlist *l)
+{
+    size_t len = strlen(s);
+    int max = 1;
+    for (size_t i = 0; i < len; i++)
+        max += s[i] == ',';
+    l->n = 0;
+    l->buf = malloc(len + 1);
+    l->items = calloc(max, sizeof(*l->items));
+    if (!l->buf || !l->items) {
+        free(l->buf);
+        free(l->items);
+        l->buf = NULL;
+        l->items = NULL;
+        return rp_error(-ENOMEM, "out of memory while parsing options");
+    }
+    char *w = l->buf, *start = w;
+    for (size_t i = 0; i <= len; i++) {
+        if (s[i] == ',' && s[i + 1] == ',') {
+            *w++ = ',';
+            i++;
+            continue;
+        }
+        if (s[i] == ',' || s[i] == '\0') {
+            *w++ = '\0';
+            if (*start) {
+                struct kv *kv = &l->items[l->n++];
+                kv->key = start;
+                char *eq = strchr(start, '=');
+                if (eq) {
+                    *eq = '\0';
+                    kv->val = eq + 1;
+                }
+            }
+            start = w;
+            continue;
+        }
+        *w++ = s[i];
+    }
+    return 0;
+}
+
+static void kvl_free(struct kvlist *l)
+{
+    free(l->buf);
+    free(l->items);
+    l->buf = NULL;
+    l->items = NULL;
+    l->n = 0;
+}
+
+/* QEMU's boolean spellings. Returns 1, 0, or -1 for anything else. */
+static int parse_bool(const char *v)
+{
+    if (!v || !strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true"))
+        return 1;
+    if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false"))
+        return 0;
+    return -1;
+}
+
+/* A decimal count such as "4". Returns 0 or -EINVAL. */
+static int parse_count(const char *v, long *out)
+{
+    char *end;
+    if (!v || !isdigit((unsigned char)v[0]))
+        return -EINVAL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end)
+        return -EINVAL;
+    *out = n;
+    return 0;
+}
+
+/* Replaces *slot with a copy of v. Returns 0 or -ENOMEM. */
+static int set_str(char **slot, const char *v)
+{
+    char *s = strdup(v);
+    if (!s)
+        return rp_error(-ENOMEM, "out of memory while parsing options");
+    free(*slot);
+    *slot = s;
+    return 0;
+}
+
+/* ---- option handlers ------------------------------------------------------
+ * Each gets the canonical option name (for messages) and its value, and
+ * returns 0 or a negative code with a message. */
+
+static int opt_machine(struct cli *c, const char *name, const char *val)
+{
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    for (int i = 0; i < l.n && !rc; i++) {
+        const char *k = l.items[i].key, *v = l.items[i].val;
+        if ((i == 0 && !v) || !strcmp(k, "type")) {
+            const char *type = v ? v : k;
+            if (!strcmp(type, "help") || !strcmp(type, "?"))
+                rc = rp_error(-EINVAL, "%s: the only supported machine is 'virt'", name);
+            else if (strcmp(type, "virt"))
+                rc = rp_error(-EINVAL, "%s: machine '%s' is not supported (only 'virt')",
+                              name, type);
+        } else if (!v) {
+            rc = rp_error(-EINVAL, "%s: property '%s' needs a value (as in %s=on)",
+                          name, k, k);
+        } else if (!strcmp(k, "dumpdtb")) {
+            rc = *v ? set_str(&c->cfg.dtb_out, v)
+                    : rp_error(-EINVAL, "%s: dumpdtb needs a file name", name);
+        } else if (!strcmp(k, "accel")) {
+            if (strcmp(v, "tcg"))
+                rc = rp_error(-EINVAL, "%s: accel=%s is not supported (Reprise is its own "
+                              "emulator; only accel=tcg is accepted)", name, v);
+        } else if (!strcmp(k, "aia")) {
+            if (strcmp(v, "none"))
+                rc = rp_error(-EINVAL, "%s: aia=%s is not supported (Reprise models the "
+                              "PLIC only: aia=none)", name, v);
+        } else if (!strcmp(k, "aclint") || !strcmp(k, "acpi")) {
+            /* Both would change the hardware; only their "off" spelling is harmless. */
+            if (parse_bool(v) != 0)
+                rc = rp_error(-EINVAL, "%s: %s=%s is not supported (only %s=off)",
+                              name, k, v, k);
+        } else if (!strcmp(k, "usb") || !strcmp(k, "graphics") ||
+                   !strcmp(k, "dump-guest-core") || !strcmp(k, "mem-merge")) {
+            /* Host-side or absent hardware on virt: nothing the guest sees. */
+            if (parse_bool(v) < 0)
+                rc = rp_error(-EINVAL, "%s: %s=%s is not a boolean (use on or off)",
+                              name, k, v);
+        } else {
+            rc = rp_error(-EINVAL, "%s: unsupported property '%s' for machine 'virt'",
+                          name, k);
+        }
+    }
+    kvl_free(&l);
+    return rc;
+}
+
+static int ram_size_parse(const char *name, const char *v, uint64_t *out)
+{
+    uint64_t sz;
+    size_t len = strlen(v);
+    if (parse_size(v, &sz) < 0)
+        return rp_error(-EINVAL, "%s: '%s' is not a size (examples: 256M, 1G)", name, v);
+    if (len && isdigit((unsigned char)v[len - 1])) {
+        /* Like QEMU, a plain number counts MiB. */
+        if (sz > RAM_MAX / MIB)
+            return rp_error(-EINVAL, "%s: '%s' MiB is more than Reprise supports (1T)",
+                            name, v);
+        sz *= MIB;
+    }
+    if (sz < RAM_MIN || sz > RAM_MAX)
+        return rp_error(-EINVAL, "%s: RAM size '%s' is out of range (1M to 1T)", name, v);
+    *out = (sz + 4095) & ~4095ULL;
+    return 0;
+}
+
+static int opt_memory(struct cli *c, const char *name, const char *val)
+{
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    bool have = false;
+    for (int i = 0; i < l.n && !rc; i++) {
+        const char *k = l.items[i].key, *v = l.items[i].val;
+        if ((i == 0 && !v) || !strcmp(k, "size")) {
+            rc = ram_size_parse(name, v ? v : k, &c->cfg.ram_size);
+            have = true;
+        } else if (!strcmp(k, "slots") || !strcmp(k, "maxmem")) {
+            rc = rp_error(-EINVAL, "%s: %s= (memory hotplug) is not supported", name, k);
+        } else {
+            rc = rp_error(-EINVAL, "%s: unknown property '%s' (expected a size such as 256M)",
+                          name, k);
+        }
+    }
+    if (!rc && !have)
+        rc = rp_error(-EINVAL, "%s: missing size (examples: 256M, 1G)", name);
+    kvl_free(&l);
+    return rc;
+}
+
+static int opt_smp(struct cli *c, const char *name, const char *val)
+{
+    static const char *const topo[] = { "sockets", "dies", "clusters", "cores", "threads" };
+    long cpus = -1, maxcpus = -1, product = 1;
+    bool have_topo = false;
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    for (int i = 0; i < l.n && !rc; i++) {
+        const char *k = l.items[i].key, *v = l.items[i].val;
+        bool bare = i == 0 && !v;
+        const char *num = bare ? k : v;
+        long n;
+        size_t t;
+        for (t = 0; t < ARRAY_SIZE(topo); t++)
+            if (!strcmp(k, topo[t]))
+                break;
+        if (!bare && strcmp(k, "cpus") && strcmp(k, "maxcpus") && t == ARRAY_SIZE(topo)) {
+            rc = rp_error(-EINVAL, "%s: unknown property '%s' (expected N or cpus=N)", name, k);
+        } else if (parse_count(num, &n) < 0) {
+            rc = rp_error(-EINVAL, "%s: '%s' is not a number of harts", name, num);
+        } else if (bare || !strcmp(k, "cpus")) {
+            cpus = n;
+        } else if (!strcmp(k, "maxcpus")) {
+            maxcpus = n;
+        } else if (n < 1 || n > MAX_HARTS) {
+            rc = rp_error(-EINVAL, "%s: %s=%ld is out of range (1 to %d)", name, k, n,
+                          MAX_HARTS);
+        } else if (n != 1 && (!strcmp(k, "sockets") || !strcmp(k, "dies") ||
+                              !strcmp(k, "clusters"))) {
+            rc = rp_error(-EINVAL, "%s: %s=%ld is not supported (one socket only)",
+                          name, k, n);
+        } else {
+            product *= n;
+            have_topo = true;
+        }
+    }
+    kvl_free(&l);
+    if (rc)
+        return rc;
+    if (cpus < 0)
+        cpus = have_topo ? product : maxcpus;
+    if (cpus < 0)
+        return rp_error(-EINVAL, "%s: missing the number of harts (as in -smp 4)", name);
+    if (cpus < 1 || cpus > MAX_HARTS)
+        return rp_error(-EINVAL, "%s: %ld harts requested but Reprise supports 1 to %d",
+                        name, cpus, MAX_HARTS);
+    if (maxcpus >= 0 && maxcpus != cpus)
+        return rp_error(-EINVAL, "%s: maxcpus must equal cpus (CPU hotplug is not supported)",
+                        name);
+    if (have_topo && product != cpus)
+        return rp_error(-EINVAL, "%s: the topology describes %ld harts but cpus=%ld",
+                        name, product, cpus);
+    c->cfg.smp = (int)cpus;
+    return 0;
+}
+
+static int opt_bios(struct cli *c, const char *name, const char *val)
+{
+    if (!*val)
+        return rp_error(-EINVAL, "%s: empty file name (use a file, 'none' or 'default')", name);
+    if (!strcmp(val, "default")) {
+        free(c->cfg.bios);
+        c->cfg.bios = NULL;
+        return 0;
+    }
+    return set_str(&c->cfg.bios, val);
+}
+
+static int opt_file(char **slot, const char *name, const char *val)
+{
+    if (!*val)
+        return rp_error(-EINVAL, "%s: empty file name", name);
+    return set_str(slot, val);
+}
+
+static int opt_kernel(struct cli *c, const char *name, const char *val)
+{
+    return opt_file(&c->cfg.kernel, name, val);
+}
+
+static int opt_initrd(struct cli *c, const char *name, const char *val)
+{
+    return opt_file(&c->cfg.initrd, name, val);
+}
+
+static int opt_append(struct cli *c, const char *name, const char *val)
+{
+    return set_str(&c->cfg.append, val);
+}
+
+static int opt_dumpdtb(struct cli *c, const char *name, const char *val)
+{
+    return opt_file(&c->cfg.dtb_out, name, val);
+}
+
+static int opt_logfile(struct cli *c, const char *name, const char *val)
+{
+    return opt_file(&c->cfg.logfile, name, val);
+}
+
+static int opt_output(struct cli *c, const char *name, const char *val)
+{
+    return opt_file(&c->log_path, name, val);
+}
+
+static int opt_drive(struct cli *c, const char *name, const char *val)
+{
+    const char *file = NULL;
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    for (int i = 0; i < l.n && !rc; i++) {
+        const char *k = l.items[i].key, *v = l.items[i].val;
+        if (!v) {
+            rc = rp_error(-EINVAL, "%s: '%s' needs a value (as in file=disk.img)", name, k);
+        } else if (!strcmp(k, "file")) {
+            file = v;
+        } else if (!strcmp(k, "format")) {
+            if (strcmp(v, "raw"))
+                rc = rp_error(-EINVAL, "%s: format=%s is not supported (only raw images; "
+                              "convert with qemu-img convert -O raw)", name, v);
+        } else if (!strcmp(k, "if")) {
+            if (strcmp(v, "virtio"))
+                rc = rp_error(-EINVAL, "%s: if=%s is not supported (only if=virtio)", name, v);
+        } else if (!strcmp(k, "media")) {
+            if (strcmp(v, "disk"))
+                rc = rp_error(-EINVAL, "%s: media=%s is not supported (only media=disk)",
+                              name, v);
+        } else if (strcmp(k, "id") && strcmp(k, "cache") && strcmp(k, "aio")) {
+            /* id, cache and aio change nothing the guest sees. */
+            rc = rp_error(-EINVAL, "%s: unsupported property '%s' (expected "
+                          "file=F,format=raw,if=virtio)", name, k);
+        }
+    }
+    if (!rc && (!file || !*file))
+        rc = rp_error(-EINVAL, "%s: missing file= (as in file=disk.img,format=raw,if=virtio)",
+                      name);
+    if (!rc && c->cfg.ndrives >= MAX_DRIVES)
+        rc = rp_error(-EINVAL, "%s: too many drives (at most %d)", name, MAX_DRIVES);
+    if (!rc) {
+        char *s = strdup(file);
+        if (s)
+            c->cfg.drives[c->cfg.ndrives++] = s;
+        else
+            rc = rp_error(-ENOMEM, "out of memory while parsing options");
+    }
+    kvl_free(&l);
+    return rc;
+}
+
+static int opt_plugin(struct cli *c, const char *name, const char *val)
+{
+    const char *file = NULL;
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    if (c->cfg.nplugins >= MAX_PLUGINS) {
+        kvl_free(&l);
+        return rp_error(-EINVAL, "%s: too many plugins (at most %d)", name, MAX_PLUGINS);
+    }
+    struct plugin_spec *p = &c->cfg.plugins[c->cfg.nplugins];
+    memset(p, 0, sizeof(*p));
+    p->args = calloc(l.n + 1, sizeof(*p->args));
+    if (!p->args)
+        rc = rp_error(-ENOMEM, "out of memory while parsing options");
+    for (int i = 0; i < l.n && !rc; i++) {
+        const char *k = l.items[i].key, *v = l.items[i].val;
+        if ((i == 0 && !v) || !strcmp(k, "file")) {
+            file = v ? v : k;
+            continue;
+        }
+        /* Like QEMU, a bare "flag" passes as "flag=on". */
+        size_t n = strlen(k) + 1 + strlen(v ? v : "on") + 1;
+        char *arg = malloc(n);
+        if (!arg) {
+            rc = rp_error(-ENOMEM, "out of memory while parsing options");
+            break;
+        }
+        snprintf(arg, n, "%s=%s", k, v ? v : "on");
+        p->args[p->nargs++] = arg;
+    }
+    if (!rc && (!file || !*file))
+        rc = rp_error(-EINVAL, "%s: missing file= (as in -plugin file=libinsn.so,inline=on)",
+                      name);
+    if (!rc) {
+        p->path = strdup(file);
+        if (!p->path)
+            rc = rp_error(-ENOMEM, "out of memory while parsing options");
+    }
+    kvl_free(&l);
+    if (rc) {
+        for (int i = 0; i < p->nargs; i++)
+            free(p->args[i]);
+        free(p->args);
+        free(p->path);
+        memset(p, 0, sizeof(*p));
+        return rc;
+    }
+    c->cfg.nplugins++;
+    return 0;
+}
+
+static int opt_debug(struct cli *c, const char *name, const char *val)
+{
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    if (l.n == 0)
+        rc = rp_error(-EINVAL, "%s: no log item given (known items: plugin)", name);
+    for (int i = 0; i < l.n && !rc; i++) {
+        const char *k = l.items[i].key;
+        if (l.items[i].val)
+            rc = rp_error(-EINVAL, "%s: unknown log item '%s=%s' (known items: plugin)",
+                          name, k, l.items[i].val);
+        else if (!strcmp(k, "plugin"))
+            c->cfg.debug_plugin = true;
+        else if (!strcmp(k, "help") || !strcmp(k, "?"))
+            rc = rp_error(-EINVAL, "%s: the known log items are: plugin", name);
+        else
+            rc = rp_error(-EINVAL, "%s: unknown log item '%s' (known items: plugin)", name, k);
+    }
+    kvl_free(&l);
+    return rc;
+}
+
+/* Options that only select what QEMU would do with its host-side console and
+ * display; Reprise always behaves as with -nographic -serial mon:stdio. */
+static int opt_serial(struct cli *c, const char *name, const char *val)
+{
+    if (strcmp(val, "stdio") && strcmp(val, "mon:stdio"))
+        return rp_error(-EINVAL, "%s: '%s' is not supported (the console is always stdio: "
+                        "use stdio or mon:stdio)", name, val);
+    return 0;
+}
+
+static int opt_only_none(struct cli *c, const char *name, const char *val)
+{
+    if (strcmp(val, "none"))
+        return rp_error(-EINVAL, "%s: '%s' is not supported (only '%s none')", name, val, name);
+    return 0;
+}
+
+static int opt_noop(struct cli *c, const char *name, const char *val)
+{
+    return 0;
+}
+
+static int opt_stats(struct cli *c, const char *name, const char *val)
+{
+    c->stats = true;
+    return 0;
+}
+
+static int opt_events(struct cli *c, const char *name, const char *val)
+{
+    c->info_events = true;
+    return 0;
+}
+
+/* ---- the option table ---------------------------------------------------- */
+
+#define ON(cmd) (1u << (cmd))
+#define ON_MACHINE (ON(CMD_RUN) | ON(CMD_RECORD))
+#define ON_EXEC (ON(CMD_RUN) | ON(CMD_RECORD) | ON(CMD_REPLAY))
+
+struct cli_opt {
+    const char *name;     /* spelling used in messages; "-x" and "--x" both match */
+    const char *alias;    /* another spelling, or NULL */
+    const char *metavar;  /* what the value looks like; NULL for a flag */
+    unsigned cmds;        /* ON(cmd) bits of the subcommands that accept it */
+    int (*fn)(struct cli *c, const char *name, const char *val);
+};
+
+static const struct cli_opt options[] = {
+    { "-M", "-machine", "virt[,prop=val...]", ON_MACHINE, opt_machine },
+    { "-m", NULL, "SIZE", ON_MACHINE, opt_memory },
+    { "-smp", NULL, "N", ON_MACHINE, opt_smp },
+    { "-bios", NULL, "FILE|none", ON_MACHINE, opt_bios },
+    { "-kernel", NULL, "FILE", ON_MACHINE, opt_kernel },
+    { "-initrd", NULL, "FILE", ON_MACHINE, opt_initrd },
+    { "-append", NULL, "STRING", ON_MACHINE, opt_append },
+    { "-drive", NULL, "file=F,format=raw,if=virtio", ON_MACHINE, opt_drive },
+    { "-dumpdtb", NULL, "FILE", ON_MACHINE, opt_dumpdtb },
+    { "-net", NULL, "none", ON_MACHINE, opt_only_none },
+    { "-nographic", NULL, NULL, ON_EXEC, opt_noop },
+    { "-serial", NULL, "stdio", ON_EXEC, opt_serial },
+    { "-display", NULL, "none", ON_EXEC, opt_only_none },
+    { "-monitor", NULL, "none", ON_EXEC, opt_only_none },
+    { "-plugin", NULL, "[file=]FILE[,k=v...]", ON_EXEC, opt_plugin },
+    { "-d", NULL, "plugin", ON_EXEC, opt_debug },
+    { "-D", NULL, "FILE", ON_EXEC, opt_logfile },
+    { "--stats", NULL, NULL, ON_EXEC, opt_stats },
+    { "-o", NULL, "FILE", ON(CMD_RECORD), opt_output },
+    { "--events", NULL, NULL, ON(CMD_INFO), opt_events },
+};
+
+static const char *const cmd_names[] = {
+    [CMD_RUN] = "run",
+    [CMD_RECORD] = "record",
+    [CMD_REPLAY] = "replay",
+    [CMD_INFO] = "info",
+    [CMD_HELP] = "help",
+    [CMD_VERSION] = "version",
+};
+_Static_assert(ARRAY_SIZE(cmd_names) == CMD_VERSION + 1, "cmd_names covers enum cli_cmd");
+
+/* name is the user's spelling with "--" already reduced to "-". */
+static const struct cli_opt *find_option(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+        const struct cli_opt *o = &options[i];
+        const char *key = o->name[1] == '-' ? o->name + 1 : o->name;
+        if (!strcmp(name, key) || (o->alias && !strcmp(name, o->alias)))
+            return o;
+    }
+    return NULL;
+}
+
+static int not_here(const struct cli_opt *o, enum cli_cmd cmd)
+{
+    const char *n = o->name;
+    if (cmd == CMD_REPLAY)
+        return rp_error(-EINVAL, "%s cannot be used with 'replay', which takes the machine "
+                        "from the recording", n);
+    if (o->cmds == ON(CMD_RECORD))
+        return rp_error(-EINVAL, "%s is only valid with 'record'", n);
+    if (o->cmds == ON(CMD_INFO))
+        return rp_error(-EINVAL, "%s is only valid with 'info'", n);
+    return rp_error(-EINVAL, "%s cannot be used with '%s'", n, cmd_names[cmd]);
+}
+
+static bool is_help(const char *a)
+{
+    return !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help");
+}
+
+static bool is_version(const char *a)
+{
+    return !strcmp(a, "--version") || !strcmp(a, "-version");
+}
+
+static void cli_init(struct cli *c)
+{
+    memset(c, 0, sizeof(*c));
+    config_init(&c->cfg);
+}
+
+/* Checks that the options given make a complete command. */
+static int cli_check(struct cli *c)
+{
+    struct machine_config *cfg = &c->cfg;
+    switch (c->cmd) {
+    case CMD_RECORD:
+        if (!c->log_path)
+            return rp_error(-EINVAL, "record: missing -o FILE (where to write the recording)");
+        /* fall through */
+    case CMD_RUN:
+        if (cfg->bios && !strcmp(cfg->bios, "none") && !cfg->kernel)
+            return rp_error(-EINVAL, "nothing to run: -bios none needs -kernel FILE");
+        if (cfg->initrd && !cfg->kernel)
+            return rp_error(-EINVAL, "-initrd is only allowed with -kernel");
+        if (cfg->append && !cfg->kernel)
+            return rp_error(-EINVAL, "-append is only allowed with -kernel");
+        return 0;
+    case CMD_REPLAY:
+        if (!c->log_path)
+            return rp_error(-EINVAL, "replay: missing the recording to replay "
+                            "(reprise replay FILE)");
+        return 0;
+    case CMD_INFO:
+        if (!c->log_path)
+            return rp_error(-EINVAL, "info: missing the recording to describe "
+                            "(reprise info [--events] FILE)");
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int parse_args(int argc, char **argv, struct cli *c)
+{
+    int i = 1;
+    if (argc < 2)
+        return rp_error(-EINVAL, "missing command: expected run, record, replay or info "
+                        "(see 'reprise --help')");
+    const char *first = argv[1];
+    if (is_help(first) || !strcmp(first, "help")) {
+        c->cmd = CMD_HELP;
+        return 0;
+    }
+    if (is_version(first) || !strcmp(first, "version")) {
+        c->cmd = CMD_VERSION;
+        return 0;
+    }
+    if (first[0] == '-') {
+        c->cmd = CMD_RUN;       /* a pasted QEMU command line */
+    } else {
+        int k;
+        for (k = CMD_RUN; k <= CMD_INFO; k++)
+            if (!strcmp(first, cmd_names[k]))
+                break;
+        if (k > CMD_INFO)
+            return rp_error(-EINVAL, "unknown command '%s': expected run, record, replay or "
+                            "info (see 'reprise --help')", first);
+        c->cmd = (enum cli_cmd)k;
+        i = 2;
+    }
+
+    for (; i < argc; i++) {
+        const char *arg = argv[i];
+        if (is_help(arg)) {
+            c->cmd = CMD_HELP;
+            return 0;
+        }
+        if (is_version(arg)) {
+            c->cmd = CMD_VERSION;
+            return 0;
+        }
+        if (arg[0] != '-' || arg[1] == '\0') {
+            if (c->cmd == CMD_REPLAY || c->cmd == CMD_INFO) {
+                if (c->log_path)
+                    return rp_error(-EINVAL, "%s: more than one recording given ('%s' and "
+                                    "'%s')", cmd_names[c->cmd], c->log_path, arg);
+                int rc = set_str(&c->log_path, arg);
+                if (rc)
+                    return rc;
+                continue;
+            }
+            return rp_error(-EINVAL, "unexpected argument '%s' (disk images go in "
+                            "-drive file=F,format=raw,if=virtio; see 'reprise --help')", arg);
+        }
+
+        /* "--opt" is "-opt", as in QEMU; "--opt=value" is accepted too. */
+        char name[64];
+        const char *val = NULL;
+        const char *body = arg[1] == '-' ? arg + 1 : arg;
+        size_t nlen = strlen(body);
+        if (arg[1] == '-') {
+            const char *eq = strchr(body, '=');
+            if (eq) {
+                nlen = (size_t)(eq - body);
+                val = eq + 1;
+            }
+        }
+        const struct cli_opt *o = NULL;
+        if (nlen < sizeof(name)) {
+            memcpy(name, body, nlen);
+            name[nlen] = '\0';
+            o = find_option(name);
+        }
+        if (!o) {
+            int shown = val ? (int)(val - 1 - arg) : (int)strlen(arg);
+            return rp_error(-EINVAL, "unknown option '%.*s' (see 'reprise --help')",
+                            shown, arg);
+        }
+        if (!(o->cmds & ON(c->cmd)))
+            return not_here(o, c->cmd);
+        if (!o->metavar) {
+            if (val)
+                return rp_error(-EINVAL, "%s takes no value", o->name);
+        } else if (!val) {
+            if (i + 1 >= argc)
+                return rp_error(-EINVAL, "%s: missing value (expected %s)", o->name,
+                                o->metavar);
+            val = argv[++i];
+        }
+        int rc = o->fn(c, o->name, val);
+        if (rc)
+            return rc;
+    }
+    return cli_check(c);
+}
+
+int cli_parse(int argc, char **argv, struct cli *out)
+{
+    cli_init(out);
+    int rc = parse_args(argc, argv, out);
+    if (rc) {
+        cli_free(out);
+        cli_init(out);
+        return rc;
+    }
+    if (out->cmd == CMD_HELP || out->cmd == CMD_VERSION) {
+        enum cli_cmd cmd = out->cmd;
+        cli_free(out);
+        cli_init(out);
+        out->cmd = cmd;
+    }
+    return 0;
+}
+
+void cli_free(struct cli *c)
+{
+    config_free(&c->cfg);
+    free(c->log_path);
+    memset(c, 0, sizeof(*c));
+}
+
+void cli_usage(FILE *f)
+{
+    fputs(
+"Usage: reprise run    [machine options] [plugin options]\n"
+"       reprise record -o FILE [machine options] [plugin options]\n"
+"       reprise replay FILE [plugin options]\n"
+"       reprise info   [--events] FILE\n"
+"       reprise --help | --version\n"
+"\n"
+"Reprise emulates QEMU's riscv64 'virt' machine (RV64GC) and records a run so\n"
+"that it can be replayed exactly, as often as you like, with analysis plugins.\n"
+"A qemu-system-riscv64 command line can be pasted after 'reprise run' (or with\n"
+"no command at all); every option also accepts a '--' prefix.\n"
+"\n"
+"Commands:\n"
+"  run                      run the guest, recording nothing\n"
+"  record -o FILE           run the guest and record it into FILE\n"
+"  replay FILE              replay a recording (the machine comes from FILE)\n"
+"  info [--events] FILE     describe a recording; --events lists every event\n"
+"\n"
+"Machine options (run, record):\n"
+"  -M, -machine virt[,prop=val...]\n"
+"                           the board; only 'virt' (harmless properties such as\n"
+"                           accel=tcg, aia=none, dumpdtb=FILE are accepted)\n"
+"  -m [size=]SIZE           guest RAM, e.g. 256M or 1G; a plain number is MiB\n"
+"                           (default 128M)\n"
+"  -smp [cpus=]N            number of harts, 1 to 8 (default 1)\n"
+"  -bios FILE|none|default  M-mode firmware at 0x80000000 (default: OpenSBI)\n"
+"  -kernel FILE             ELF or raw image to boot\n"
+"  -initrd FILE             initial RAM disk (needs -kernel)\n"
+"  -append STRING           kernel command line (needs -kernel)\n"
+"  -drive file=F,format=raw,if=virtio\n"
+"                           a raw disk image on virtio-blk (up to 8); recording\n"
+"                           never writes it\n"
+"  -dumpdtb FILE            write the device tree to FILE and exit\n"
+"  -net none                no network (accepted for compatibility)\n"
+"\n"
+"Console and display (accepted for QEMU compatibility; the console is stdio):\n"
+"  -nographic  -serial stdio|mon:stdio  -display none  -monitor none\n"
+"\n"
+"Plugin and output options (run, record, replay):\n"
+"  -plugin [file=]LIB.so[,key=val...]\n"
+"                           load a QEMU-compatible TCG plugin with arguments\n"
+"  -d plugin                let plugins write to the log (qemu_plugin_outs)\n"
+"  -D FILE                  write the log to FILE instead of stderr\n"
+"  --stats                  print the instruction count and time at exit\n"
+"\n"
+"Examples:\n"
+"  reprise run -M virt -m 256M -bios none -kernel hello.elf -nographic\n"
+"  reprise record -o boot.rlog -M virt -smp 2 -kernel Image \\\n"
+"      -append \"console=ttyS0\" -drive file=root.img,format=raw,if=virtio\n"
+"  reprise replay boot.rlog -plugin file=libinsn.so,inline=on -d plugin\n"
+"  reprise info --events boot.rlog\n"
+"\n"
+"Exit status: the guest's (0 after a power-off), 2 for a command-line error.\n",
+        f);
+}

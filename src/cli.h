@@ -1,0 +1,35 @@
+/* The command line: turns argv into a subcommand and a machine_config, with
+ * QEMU's option spellings so a qemu-system-riscv64 line can be pasted. Owns
+ * only parsing and the --help text; main decides what to run. */
+#ifndef REPRISE_CLI_H
+#define REPRISE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "emu/config.h"
+
+enum cli_cmd { CMD_RUN, CMD_RECORD, CMD_REPLAY, CMD_INFO, CMD_HELP, CMD_VERSION };
+
+struct cli {
+    enum cli_cmd cmd;
+    struct machine_config cfg;  /* owned; defaults from config_init */
+    char *log_path;             /* record -o FILE; replay FILE; info FILE (owned) */
+    bool stats;                 /* --stats: print instruction count and time on exit */
+    bool info_events;           /* info --events */
+};
+
+/* Parses argv (argv[0] is the program name) into *out, which need not be
+ * initialised. Returns 0, or -EINVAL with a one-sentence message in
+ * rp_strerror (src/util.h); -ENOMEM if out of memory. On failure *out holds
+ * nothing that needs freeing, and cli_free(out) is still safe to call.
+ * For CMD_HELP and CMD_VERSION the other fields are defaults. */
+int cli_parse(int argc, char **argv, struct cli *out);
+
+/* Writes the --help text to f. */
+void cli_usage(FILE *f);
+
+/* Frees everything cli_parse allocated and leaves c zeroed; safe twice. */
+void cli_free(struct cli *c);
+
+#endif

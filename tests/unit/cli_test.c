@@ -1,0 +1,319 @@
+/* Unit tests for cli.c: full QEMU-style command lines, defaults, every
+ * subcommand, plugin argument splitting, and one check per error sentence.
+ * Run under -fsanitize=address,undefined to catch leaks on error paths. */
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+#include "unit.h"
+
+#define ARGS(...) ((char *[]){ "reprise", __VA_ARGS__, NULL })
+
+static int parse(char **argv, struct cli *c)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    rp_error_clear();
+    return cli_parse(argc, argv, c);
+}
+
+static bool streq(const char *a, const char *b)
+{
+    return a && b && !strcmp(a, b);
+}
+
+/* Parses argv, expects -EINVAL with a message containing want, one line. */
+static void expect_error(int line, char **argv, const char *want)
+{
+    struct cli c;
+    int rc = parse(argv, &c);
+    const char *msg = rp_strerror(rc);
+    CHECK(rc == -EINVAL, "line %d: expected -EINVAL, got %d", line, rc);
+    CHECK(strstr(msg, want) != NULL, "line %d: message '%s' lacks '%s'", line, msg, want);
+    CHECK(!strchr(msg, '\n'), "line %d: message has a newline", line);
+    CHECK(c.log_path == NULL && c.cfg.kernel == NULL && c.cfg.nplugins == 0 &&
+          c.cfg.ndrives == 0, "line %d: failure left allocations behind", line);
+    cli_free(&c);
+}
+#define EXPECT_ERROR(want, ...) expect_error(__LINE__, ARGS(__VA_ARGS__), want)
+
+static void test_full_qemu_line(void)
+{
+    struct cli c;
+    int rc = parse(ARGS("run", "-M", "virt", "-m", "256M", "-smp", "4", "-bios", "none",
+                        "-kernel", "vmlinux", "-initrd", "initrd.img",
+                        "-append", "console=ttyS0 root=/dev/vda",
+                        "-drive", "file=root.img,format=raw,if=virtio",
+                        "-drive", "file=data,,v2.img,if=virtio,format=raw,id=hd1,cache=none",
+                        "-nographic", "-serial", "mon:stdio", "-display", "none",
+                        "-monitor", "none", "-net", "none",
+                        "-plugin", "file=libinsn.so,inline=on,verbose",
+                        "-d", "plugin", "-D", "out.log", "--stats"), &c);
+    CHECK(rc == 0, "full line: %s", rp_strerror(rc));
+    CHECK(c.cmd == CMD_RUN, "cmd %d", c.cmd);
+    CHECK(c.cfg.ram_size == 256ULL << 20, "ram %llu", (unsigned long long)c.cfg.ram_size);
+    CHECK(c.cfg.smp == 4, "smp %d", c.cfg.smp);
+    CHECK(streq(c.cfg.bios, "none"), "bios");
+    CHECK(streq(c.cfg.kernel, "vmlinux"), "kernel");
+    CHECK(streq(c.cfg.initrd, "initrd.img"), "initrd");
+    CHECK(streq(c.cfg.append, "console=ttyS0 root=/dev/vda"), "append");
+    CHECK(c.cfg.ndrives == 2, "ndrives %d", c.cfg.ndrives);
+    CHECK(streq(c.cfg.drives[0], "root.img"), "drive 0");
+    CHECK(streq(c.cfg.drives[1], "data,v2.img"), "drive 1 with ,, escape: %s", c.cfg.drives[1]);
+    CHECK(c.cfg.nplugins == 1, "nplugins %d", c.cfg.nplugins);
+    CHECK(streq(c.cfg.plugins[0].path, "libinsn.so"), "plugin path");
+    CHECK(c.cfg.plugins[0].nargs == 2, "plugin nargs %d", c.cfg.plugins[0].nargs);
+    CHECK(streq(c.cfg.plugins[0].args[0], "inline=on"), "plugin arg 0");
+    CHECK(streq(c.cfg.plugins[0].args[1], "verbose=on"), "bare plugin flag -> verbose=on");
+    CHECK(c.cfg.plugins[0].args[2] == NULL, "plugin args NULL-terminated");
+    CHECK(c.cfg.debug_plugin, "-d plugin");
+    CHECK(streq(c.cfg.logfile, "out.log"), "-D");
+    CHECK(c.stats, "--stats");
+    CHECK(c.log_path == NULL, "no log for run");
+    cli_free(&c);
+    cli_free(&c);   /* safe twice */
+}
+
+static void test_paste_without_command(void)
+{
+    struct cli c;
+    int rc = parse(ARGS("-machine", "virt,accel=tcg,aia=none,aclint=off,dumpdtb=virt.dtb",
+                        "--m", "size=1G", "--smp=cpus=2", "-bios", "fw_jump.bin",
+                        "-kernel", "Image", "--nographic"), &c);
+    CHECK(rc == 0, "paste: %s", rp_strerror(rc));
+    CHECK(c.cmd == CMD_RUN, "leading option means run");
+    CHECK(c.cfg.ram_size == 1ULL << 30, "size=1G");
+    CHECK(c.cfg.smp == 2, "cpus=2");
+    CHECK(streq(c.cfg.bios, "fw_jump.bin"), "bios");
+    CHECK(streq(c.cfg.dtb_out, "virt.dtb"), "dumpdtb property");
+    cli_free(&c);
+}
+
+static void test_defaults(void)
+{
+    struct cli c;
+    int rc = parse(ARGS("run"), &c);
+    CHECK(rc == 0, "bare run: %s", rp_strerror(rc));
+    CHECK(c.cmd == CMD_RUN, "cmd");
+    CHECK(c.cfg.ram_size == 128ULL << 20, "default ram %llu", (unsigned long long)c.cfg.ram_size);
+    CHECK(c.cfg.smp == 1, "default smp");
+    CHECK(c.cfg.bios == NULL && c.cfg.kernel == NULL && c.cfg.initrd == NULL &&
+          c.cfg.append == NULL && c.cfg.logfile == NULL && c.cfg.dtb_out == NULL, "NULL strings");
+    CHECK(c.cfg.ndrives == 0 && c.cfg.nplugins == 0 && !c.cfg.debug_plugin, "no extras");
+    CHECK(!c.stats && !c.info_events && c.log_path == NULL, "no flags");
+    cli_free(&c);
+
+    struct machine_config cfg;
+    config_init(&cfg);
+    CHECK(cfg.ram_size == 128ULL << 20 && cfg.smp == 1 && cfg.bios == NULL, "config_init");
+    config_free(&cfg);
+    config_free(&cfg);
+}
+
+static void test_sizes_and_harts(void)
+{
+    static const struct { const char *arg; unsigned long long want; } sizes[] = {
+        { "512", 512ULL << 20 }, { "256M", 256ULL << 20 }, { "2G", 2ULL << 30 },
+        { "size=64M", 64ULL << 20 }, { "1048576", 1048576ULL << 20 },
+        { "1025K", 1028ULL << 10 },   /* rounded up to 4 KiB */
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+        struct cli c;
+        int rc = parse(ARGS("run", "-m", (char *)sizes[i].arg), &c);
+        CHECK(rc == 0 && c.cfg.ram_size == sizes[i].want, "-m %s -> %llu (%s)", sizes[i].arg,
+              (unsigned long long)c.cfg.ram_size, rp_strerror(rc));
+        cli_free(&c);
+    }
+    static const struct { const char *arg; int want; } smps[] = {
+        { "1", 1 }, { "8", 8 }, { "cpus=3", 3 }, { "4,sockets=1,cores=2,threads=2", 4 },
+        { "cores=4", 4 }, { "2,maxcpus=2", 2 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(smps); i++) {
+        struct cli c;
+        int rc = parse(ARGS("run", "-smp", (char *)smps[i].arg), &c);
+        CHECK(rc == 0 && c.cfg.smp == smps[i].want, "-smp %s -> %d (%s)", smps[i].arg,
+              c.cfg.smp, rp_strerror(rc));
+        cli_free(&c);
+    }
+}
+
+static void test_repeats(void)
+{
+    struct cli c;
+    int rc = parse(ARGS("run", "-kernel", "a", "-kernel", "b", "-bios", "x", "-bios", "default",
+                        "-append", "one", "-append", "-two", "-D", "l1", "-D", "l2",
+                        "-M", "virt,dumpdtb=d1", "-dumpdtb", "d2"), &c);
+    CHECK(rc == 0, "repeats: %s", rp_strerror(rc));
+    CHECK(streq(c.cfg.kernel, "b"), "last -kernel wins");
+    CHECK(c.cfg.bios == NULL, "-bios default means the default firmware");
+    CHECK(streq(c.cfg.append, "-two"), "values may start with '-'");
+    CHECK(streq(c.cfg.logfile, "l2"), "last -D wins");
+    CHECK(streq(c.cfg.dtb_out, "d2"), "last dumpdtb wins");
+    cli_free(&c);
+}
+
+static void test_plugins(void)
+{
+    struct cli c;
+    int rc = parse(ARGS("replay", "-plugin", "libmem.so", "rec.rlog",
+                        "--plugin", "a=1,file=./libhot.so,b=two,,three,c=x=y,flag",
+                        "-plugin", "file=libz.so,", "-d", "plugin", "--stats"), &c);
+    CHECK(rc == 0, "replay plugins: %s", rp_strerror(rc));
+    CHECK(c.cmd == CMD_REPLAY && streq(c.log_path, "rec.rlog"), "replay FILE");
+    CHECK(c.cfg.nplugins == 3, "nplugins %d", c.cfg.nplugins);
+    struct plugin_spec *p = c.cfg.plugins;
+    CHECK(streq(p[0].path, "libmem.so") && p[0].nargs == 0 && p[0].args && !p[0].args[0],
+          "implied file=, no args");
+    CHECK(streq(p[1].path, "./libhot.so"), "file= anywhere: %s", p[1].path);
+    CHECK(p[1].nargs == 4, "nargs %d", p[1].nargs);
+    CHECK(streq(p[1].args[0], "a=1"), "arg before file=");
+    CHECK(streq(p[1].args[1], "b=two,three"), ",, inside a value: %s", p[1].args[1]);
+    CHECK(streq(p[1].args[2], "c=x=y"), "value with '='");
+    CHECK(streq(p[1].args[3], "flag=on"), "bare flag");
+    CHECK(p[1].args[4] == NULL, "NULL-terminated");
+    CHECK(streq(p[2].path, "libz.so") && p[2].nargs == 0, "trailing comma ignored");
+    CHECK(c.cfg.debug_plugin && c.stats, "replay flags");
+    cli_free(&c);
+}
+
+static void test_commands(void)
+{
+    struct cli c;
+    int rc = parse(ARGS("record", "-o", "out.rlog", "-M", "virt", "-bios", "none",
+                        "-kernel", "t.elf", "-nographic"), &c);
+    CHECK(rc == 0 && c.cmd == CMD_RECORD && streq(c.log_path, "out.rlog"), "record: %s",
+          rp_strerror(rc));
+    cli_free(&c);
+
+    rc = parse(ARGS("record", "--o=x.rlog"), &c);
+    CHECK(rc == 0 && streq(c.log_path, "x.rlog"), "--o=FILE: %s", rp_strerror(rc));
+    cli_free(&c);
+
+    rc = parse(ARGS("run", "-stats", "--nographic", "-serial", "stdio"), &c);
+    CHECK(rc == 0 && c.stats, "-stats and --stats are one option: %s", rp_strerror(rc));
+    cli_free(&c);
+
+    rc = parse(ARGS("info", "--events", "r.rlog"), &c);
+    CHECK(rc == 0 && c.cmd == CMD_INFO && c.info_events && streq(c.log_path, "r.rlog"),
+          "info --events: %s", rp_strerror(rc));
+    cli_free(&c);
+
+    rc = parse(ARGS("info", "r.rlog"), &c);
+    CHECK(rc == 0 && c.cmd == CMD_INFO && !c.info_events, "info");
+    cli_free(&c);
+
+    static const char *const helps[] = { "--help", "-h", "-help", "help" };
+    for (size_t i = 0; i < ARRAY_SIZE(helps); i++) {
+        rc = parse(ARGS((char *)helps[i]), &c);
+        CHECK(rc == 0 && c.cmd == CMD_HELP, "%s", helps[i]);
+        cli_free(&c);
+    }
+    rc = parse(ARGS("run", "-kernel", "k", "--help"), &c);
+    CHECK(rc == 0 && c.cmd == CMD_HELP && c.cfg.kernel == NULL, "run --help");
+    cli_free(&c);
+    rc = parse(ARGS("--version"), &c);
+    CHECK(rc == 0 && c.cmd == CMD_VERSION, "--version");
+    cli_free(&c);
+    rc = parse(ARGS("-version"), &c);
+    CHECK(rc == 0 && c.cmd == CMD_VERSION, "-version");
+    cli_free(&c);
+
+    char buf[8192] = "";
+    FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+    cli_usage(f);
+    fclose(f);
+    CHECK(strstr(buf, "reprise record -o FILE") && strstr(buf, "-plugin"), "usage text");
+}
+
+static void test_errors(void)
+{
+    char *none[] = { "reprise", NULL };
+    expect_error(__LINE__, none, "missing command");
+    EXPECT_ERROR("unknown command 'frobnicate'", "frobnicate");
+    EXPECT_ERROR("unknown option '-foo' (see 'reprise --help')", "run", "-foo");
+    EXPECT_ERROR("unknown option '--foo'", "run", "--foo=3");
+    EXPECT_ERROR("unknown option '-m=256M'", "run", "-m=256M");
+    EXPECT_ERROR("-m: '12X' is not a size (examples: 256M, 1G)", "run", "-m", "12X");
+    EXPECT_ERROR("-m: missing value", "run", "-m");
+    EXPECT_ERROR("-kernel: missing value (expected FILE)", "run", "-kernel");
+    EXPECT_ERROR("-m: RAM size", "run", "-m", "512K");
+    EXPECT_ERROR("-m: RAM size", "run", "-m", "2T");
+    EXPECT_ERROR("-m: RAM size", "run", "-m", "0");
+    EXPECT_ERROR("more than Reprise supports", "run", "-m", "99999999999999");
+    EXPECT_ERROR("-m: maxmem= (memory hotplug) is not supported", "run", "-m", "1G,maxmem=2G");
+    EXPECT_ERROR("-m: missing size", "run", "-m", "");
+    EXPECT_ERROR("-smp: 9 harts requested but Reprise supports 1 to 8", "run", "-smp", "9");
+    EXPECT_ERROR("-smp: 0 harts", "run", "-smp", "0");
+    EXPECT_ERROR("-smp: 'two' is not a number of harts", "run", "-smp", "two");
+    EXPECT_ERROR("-smp: sockets=2 is not supported", "run", "-smp", "4,sockets=2,cores=2");
+    EXPECT_ERROR("topology describes 6 harts but cpus=4", "run", "-smp", "4,cores=3,threads=2");
+    EXPECT_ERROR("maxcpus must equal cpus", "run", "-smp", "2,maxcpus=4");
+    EXPECT_ERROR("-smp: missing the number of harts", "run", "-smp", "");
+    EXPECT_ERROR("-smp: cores=4000000000000 is out of range (1 to 8)", "run", "-smp",
+                 "cores=4000000000000,threads=4000000000000");
+    EXPECT_ERROR("unknown property 'books'", "run", "-smp", "2,books=1");
+    EXPECT_ERROR("-M: machine 'sifive_u' is not supported (only 'virt')", "run", "-M", "sifive_u");
+    EXPECT_ERROR("-M: unsupported property 'highmem' for machine 'virt'",
+                 "run", "-M", "virt,highmem=on");
+    EXPECT_ERROR("aia=aplic-imsic is not supported", "run", "-machine", "virt,aia=aplic-imsic");
+    EXPECT_ERROR("accel=kvm is not supported", "run", "-M", "virt,accel=kvm");
+    EXPECT_ERROR("acpi=on is not supported", "run", "-M", "virt,acpi=on");
+    EXPECT_ERROR("-M: the only supported machine is 'virt'", "run", "-M", "help");
+    EXPECT_ERROR("-drive: format=qcow2 is not supported", "run", "-drive",
+                 "file=a.qcow2,format=qcow2,if=virtio");
+    EXPECT_ERROR("-drive: if=ide is not supported (only if=virtio)", "run", "-drive",
+                 "file=a.img,format=raw,if=ide");
+    EXPECT_ERROR("-drive: missing file=", "run", "-drive", "format=raw,if=virtio");
+    EXPECT_ERROR("-drive: unsupported property 'readonly'", "run", "-drive",
+                 "file=a.img,readonly=on");
+    EXPECT_ERROR("-drive: too many drives (at most 8)", "run",
+                 "-drive", "file=1", "-drive", "file=2", "-drive", "file=3", "-drive", "file=4",
+                 "-drive", "file=5", "-drive", "file=6", "-drive", "file=7", "-drive", "file=8",
+                 "-drive", "file=9");
+    EXPECT_ERROR("-serial: 'pty' is not supported", "run", "-serial", "pty");
+    EXPECT_ERROR("-display: 'gtk' is not supported (only '-display none')",
+                 "run", "-display", "gtk");
+    EXPECT_ERROR("-monitor: 'stdio' is not supported", "run", "-monitor", "stdio");
+    EXPECT_ERROR("-net: 'user' is not supported", "run", "-net", "user");
+    EXPECT_ERROR("-d: unknown log item 'in_asm' (known items: plugin)", "run", "-d",
+                 "plugin,in_asm");
+    EXPECT_ERROR("-plugin: missing file=", "run", "-plugin", "a=b");
+    EXPECT_ERROR("-plugin: too many plugins (at most 16)", "run",
+                 "-plugin", "p", "-plugin", "p", "-plugin", "p", "-plugin", "p",
+                 "-plugin", "p", "-plugin", "p", "-plugin", "p", "-plugin", "p",
+                 "-plugin", "p", "-plugin", "p", "-plugin", "p", "-plugin", "p",
+                 "-plugin", "p", "-plugin", "p", "-plugin", "p", "-plugin", "p",
+                 "-plugin", "p");
+    EXPECT_ERROR("record: missing -o FILE", "record", "-kernel", "k");
+    EXPECT_ERROR("-o is only valid with 'record'", "run", "-o", "x");
+    EXPECT_ERROR("-kernel cannot be used with 'replay'", "replay", "r.rlog", "-kernel", "k");
+    EXPECT_ERROR("replay: missing the recording", "replay", "--stats");
+    EXPECT_ERROR("more than one recording given ('a' and 'b')", "replay", "a", "b");
+    EXPECT_ERROR("--stats cannot be used with 'info'", "info", "--stats", "r");
+    EXPECT_ERROR("-plugin cannot be used with 'info'", "info", "-plugin", "p", "r");
+    EXPECT_ERROR("--events is only valid with 'info'", "run", "--events");
+    EXPECT_ERROR("info: missing the recording", "info", "--events");
+    EXPECT_ERROR("unexpected argument 'disk.img'", "run", "disk.img");
+    EXPECT_ERROR("--stats takes no value", "run", "--stats=yes");
+    EXPECT_ERROR("nothing to run: -bios none needs -kernel FILE", "run", "-bios", "none");
+    EXPECT_ERROR("-initrd is only allowed with -kernel", "run", "-initrd", "i");
+    EXPECT_ERROR("-append is only allowed with -kernel", "run", "-append", "quiet");
+    EXPECT_ERROR("-kernel: empty file name", "run", "-kernel", "");
+    /* An error after allocations must leave nothing behind (ASan checks). */
+    EXPECT_ERROR("unknown option '-bogus'", "record", "-o", "x", "-kernel", "k",
+                 "-plugin", "p,a=1", "-drive", "file=d", "-bogus");
+}
+
+int main(void)
+{
+    test_full_qemu_line();
+    test_paste_without_command();
+    test_defaults();
+    test_sizes_and_harts();
+    test_repeats();
+    test_plugins();
+    test_commands();
+    test_errors();
+    return unit_done("cli_test");
+}
