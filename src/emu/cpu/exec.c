@@ -55,9 +55,13 @@ void tb_exec(struct hart *h, struct tb *tb)
 #define PC              (tb->vpc + op->pcoff)
 #define LINK            (tb->vpc + op->pcoff + op->len)
 #define RAISE(c, t)     do { cause = (c); tval = (t); goto exception; } while (0)
-/* Around a slow path: make h->icount exact for this instruction. */
-#define EXACT(call)     ({ uint64_t adj_ = (uint64_t)(tb->n_insns - op->idx); \
-                           h->icount -= adj_; int r_ = (call); h->icount += adj_; r_; })
+/* The instruction count and budget live in locals; h->icount is written
+ * back before anything outside the interpreter may look at it. Around a slow
+ * path, h->icount is exact for this instruction (the ones before it retired)
+ * and the budget is reloaded, since a device may have asked us to stop. */
+#define EXACT(call)     ({ h->icount = icount - (uint64_t)(tb->n_insns - op->idx); \
+                           int r_ = (call); limit = h->limit; r_; })
+#define LEAVE()         do { h->icount = icount; return; } while (0)
 
 #define LOAD(NAME, SIZE, CT, DST)                                              \
     L_##NAME: {                                                                \
@@ -96,12 +100,25 @@ void tb_exec(struct hart *h, struct tb *tb)
         NEXT();                                                                \
     }
 
+/* Leaves the block through exit SLOT. The chained fast path is expanded at
+ * every exit site so that each has its own indirect jump to predict. */
+#define CHAIN(SLOT)                                                            \
+    do {                                                                       \
+        struct tb *nt_ = tb->chain[SLOT];                                      \
+        if (likely(nt_ && nt_->valid && icount + nt_->n_insns <= limit)) {     \
+            tb = nt_;                                                          \
+            icount += nt_->n_insns;                                            \
+            op = nt_->ops;                                                     \
+            goto *op->h;                                                       \
+        }                                                                      \
+        slot = SLOT;                                                           \
+        goto chain_exit;                                                       \
+    } while (0)
+
 #define BRANCH(NAME, COND)                                                     \
     L_##NAME:                                                                  \
-        if (COND) {                                                            \
-            slot = 0;                                                          \
-            goto chain_exit;                                                   \
-        }                                                                      \
+        if (COND)                                                              \
+            CHAIN(0);                                                          \
         NEXT();
 
 #define AMO(NAME, CT, SIZE, EXPR)                                              \
@@ -158,6 +175,7 @@ static void run(struct hart *h, struct tb *tb)
     const struct op *op = tb->ops;
     struct machine *m = h->m;
     uint64_t cause, tval;
+    uint64_t icount = h->icount, limit = h->limit;
     int slot;
 
     goto *op->h;
@@ -166,8 +184,7 @@ L_ILLEGAL:
     RAISE(EXC_ILLEGAL, op->raw);
 
 L_EXIT:
-    slot = 1;
-    goto chain_exit;
+    CHAIN(1);
 
 L_LI:    RD = (uint64_t)op->imm; NEXT();
 L_ADDI:  RD = RS1 + (uint64_t)op->imm; NEXT();
@@ -263,8 +280,7 @@ BRANCH(BGEU, RS1 >= RS2)
 
 L_JAL:
     RD = LINK;
-    slot = 0;
-    goto chain_exit;
+    CHAIN(0);
 
 L_JALR: {
     uint64_t target = (RS1 + (uint64_t)op->imm) & ~1ULL;
@@ -279,7 +295,7 @@ L_FENCE:
 L_FENCE_I:
     /* Stores to code are tracked precisely; ending the block is enough. */
     h->pc = LINK;
-    return;
+    LEAVE();
 
 L_ECALL:
     RAISE(h->priv == PRV_M ? EXC_ECALL_M : h->priv == PRV_S ? EXC_ECALL_S : EXC_ECALL_U, 0);
@@ -291,14 +307,14 @@ L_MRET: {
     int r = hart_mret(h);
     if (r)
         RAISE(r, op->raw);
-    return;
+    LEAVE();
 }
 
 L_SRET: {
     int r = hart_sret(h);
     if (r)
         RAISE(r, op->raw);
-    return;
+    LEAVE();
 }
 
 L_WFI: {
@@ -306,7 +322,7 @@ L_WFI: {
     if (r)
         RAISE(r, op->raw);
     h->pc = LINK;
-    return;
+    LEAVE();
 }
 
 L_SFENCE_VMA: {
@@ -314,7 +330,7 @@ L_SFENCE_VMA: {
     if (r)
         RAISE(r, op->raw);
     h->pc = LINK;
-    return;
+    LEAVE();
 }
 
 L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI: {
@@ -466,22 +482,25 @@ L_FCVT_D_LU: { FRM(); h->f[op->rd] = fpu_cvt_d_lu(RS1, rm, &fl); FDONE(); }
 L_FMV_D_X: h->f[op->rd] = RS1; fs_dirty(h); NEXT();
 
 exception:
-    h->icount -= (uint64_t)(tb->n_insns - op->idx);
+    h->icount = icount - (uint64_t)(tb->n_insns - op->idx);
     hart_trap(h, cause, false, tval, PC);
     return;
 
 chain_exit: {
     struct tb *nt = tb->chain[slot];
-    h->pc = tb->exit_pc[slot];
     if (likely(nt && nt->valid)) {
-        if (unlikely(h->icount + nt->n_insns > h->limit))
-            return;
+        if (unlikely(icount + nt->n_insns > limit)) {
+            h->pc = tb->exit_pc[slot];
+            LEAVE();
+        }
         tb = nt;
-        h->icount += nt->n_insns;
+        icount += nt->n_insns;
         op = nt->ops;
         goto *op->h;
     }
-    if (h->icount >= h->limit)
+    h->pc = tb->exit_pc[slot];
+    h->icount = icount;
+    if (icount >= limit)
         return;
     uint64_t gen = tb_generation(m);
     nt = tb_find(h, h->tbflags);
@@ -490,22 +509,25 @@ chain_exit: {
     if (tb->may_chain && nt->may_chain && tb_generation(m) == gen &&
         ((tb->ppc ^ nt->ppc) & PAGE_MASK) == 0)
         tb->chain[slot] = nt;
-    if (h->icount + nt->n_insns > h->limit)
+    limit = h->limit;
+    if (icount + nt->n_insns > limit)
         return;
     tb = nt;
-    h->icount += nt->n_insns;
+    icount += nt->n_insns;
     op = nt->ops;
     goto *op->h;
 }
 
 indirect_exit: {
-    if (h->icount >= h->limit)
+    h->icount = icount;
+    if (icount >= limit)
         return;
     struct tb *nt = tb_find(h, h->tbflags);
-    if (!nt || h->icount + nt->n_insns > h->limit)
+    limit = h->limit;
+    if (!nt || icount + nt->n_insns > limit)
         return;
     tb = nt;
-    h->icount += nt->n_insns;
+    icount += nt->n_insns;
     op = nt->ops;
     goto *op->h;
 }
