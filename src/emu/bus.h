@@ -18,6 +18,10 @@ struct dev_ops {
     int (*write)(void *opaque, uint64_t off, unsigned size, uint64_t val);
     void (*reset)(void *opaque);
     void (*destroy)(void *opaque);
+    /* Access sizes the device accepts, as an OR of the sizes (1|2|4|8);
+     * 0 accepts all four. The bus refuses other sizes with an error (an
+     * access fault for the hart) without calling the device. */
+    unsigned access_sizes;
 };
 
 struct bus_region {
@@ -57,7 +61,8 @@ int bus_map_rom(struct bus *b, uint64_t base, uint64_t size,
  * in a ROM region, else NULL. *writable tells whether stores may use it. */
 uint8_t *bus_host_ptr(struct bus *b, uint64_t pa, uint64_t len, bool *writable);
 
-/* Finds the region that owns addr, or NULL. */
+/* Finds the region that owns addr, or NULL (RAM is not a region). The table
+ * is kept sorted, so the pointer is valid until the next bus_map*. */
 struct bus_region *bus_find(struct bus *b, uint64_t addr);
 
 static inline bool bus_is_ram(const struct bus *b, uint64_t pa, uint64_t len)

@@ -14,8 +14,8 @@ bool loader_is_elf(const char *path);
 
 /* Loads every PT_LOAD segment of an ELF64 little-endian RISC-V file into RAM
  * (segments must lie in RAM). *entry gets e_entry; *lowest and *highest (may be
- * NULL) the loaded physical range. Returns 0, or -ENOENT/-EINVAL/-EFAULT/-EIO
- * with a message. */
+ * NULL) the loaded physical range [lowest, highest). Returns 0, or
+ * -ENOENT/-EINVAL/-EFAULT/-EIO with a message. */
 int loader_load_elf(struct bus *b, const char *path, uint64_t *entry,
                     uint64_t *lowest, uint64_t *highest);
 

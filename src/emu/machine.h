@@ -56,10 +56,10 @@ struct machine {
 
     struct uart *uart;
     struct finisher *finisher;
-    struct clint *clint;
-    struct plic *plic;
-    struct rtc *rtc;
-    int nvirtio;
+    struct clint *clint;                /* NULL until the CLINT exists */
+    struct plic *plic;                  /* NULL until the PLIC exists */
+    struct rtc *rtc;                    /* NULL until the RTC exists */
+    int nvirtio;                        /* virtio-mmio slots in use (0..8) */
 
     struct tb_cache *tbc;               /* translated code, shared by harts */
     struct hart *cur;                   /* hart being executed, for devices */
@@ -69,6 +69,7 @@ struct machine {
     enum machine_stop stop_reason;
     int exit_code;
     bool reset_requested;
+    uint8_t final_digest[32];           /* set by machine_finish */
 };
 
 /* Builds the board described by cfg (borrowed; must outlive the machine):
@@ -77,8 +78,18 @@ struct machine {
 int machine_create(const struct machine_config *cfg, struct nd *nd, struct machine **out);
 void machine_destroy(struct machine *m);
 
+/* The firmware file the machine loads: cfg->bios, the default OpenSBI when
+ * none was given, or NULL for -bios none. */
+const char *machine_bios_path(const struct machine_config *cfg);
+
 /* Runs the harts until the guest powers off or the user quits. */
 enum machine_stop machine_run(struct machine *m);
+
+/* After machine_run: computes the final state digest and closes the session
+ * at the boundary (record logs the end marker; replay checks that the
+ * recording ended at the same point in the same state, and takes its stop
+ * reason and status). Returns 0 or a negative code with a message. */
+int machine_finish(struct machine *m, int *status);
 
 /* Called by devices: stop the run with the given process exit code. */
 void machine_request_exit(struct machine *m, int code);
@@ -97,6 +108,14 @@ void machine_update_timers(struct machine *m, struct hart *h);
 /* Instruction count at which h must leave its block loop: the end of its
  * turn, or earlier when one of its timers fires before that. */
 uint64_t machine_hart_limit(struct machine *m, struct hart *h, uint64_t turn_end);
+
+/* SHA-256 digest of the harts' architectural state, guest time and, with
+ * with_ram, guest RAM (statehash.c). */
+void machine_state_hash(struct machine *m, bool with_ram, uint8_t out[32]);
+
+/* Retired instructions of all harts together: the position of events that
+ * belong to the machine as a whole (taken between scheduling rounds). */
+uint64_t machine_position(const struct machine *m);
 
 /* Sets guest time (a guest write to mtime). */
 void machine_set_mtime(struct machine *m, uint64_t mtime);
