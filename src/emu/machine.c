@@ -14,6 +14,7 @@
 #include "dev/bootrom.h"
 #include "dev/clint.h"
 #include "dev/plic.h"
+#include "dev/rtc.h"
 #include "dev/finisher.h"
 #include "dev/uart.h"
 #include "fdt.h"
@@ -28,6 +29,15 @@
 
 static uint8_t console_buf[4096];
 static size_t console_len;
+
+static void console_flush(void);
+
+/* Interactive output must not wait for the buffer to fill. */
+static void console_flush_maybe(void)
+{
+    if (console_len)
+        console_flush();
+}
 
 static void console_flush(void)
 {
@@ -96,13 +106,15 @@ static uint64_t hart_deadline(struct machine *m, struct hart *h)
     uint64_t d = clint_mtimecmp(m->clint, h->id);
     if ((h->menvcfg & (1ULL << 63)) && h->stimecmp < d)
         d = h->stimecmp;
-    return d;
+    uint64_t a = rtc_deadline(m->rtc);
+    return a < d ? a : d;
 }
 
 void machine_update_timers(struct machine *m, struct hart *h)
 {
     uint64_t now = machine_mtime(m);
     hart_set_mip(h, MIP_MTIP, now >= clint_mtimecmp(m->clint, h->id));
+    rtc_update(m->rtc);
     if (h->menvcfg & (1ULL << 63))
         hart_set_mip(h, MIP_STIP, now >= h->stimecmp);
 }
@@ -130,9 +142,60 @@ static void reset_machine(struct machine *m)
     m->reset_requested = false;
 }
 
+uint64_t machine_position(const struct machine *m)
+{
+    uint64_t pos = 0;
+    for (int i = 0; i < m->nharts; i++)
+        pos += m->harts[i]->icount;
+    return pos;
+}
+
+/* Guest ticks until the earliest future timer deadline, or UINT64_MAX. */
+static uint64_t ticks_to_next_deadline(struct machine *m)
+{
+    uint64_t best = UINT64_MAX;
+    for (int i = 0; i < m->nharts; i++) {
+        uint64_t d = hart_deadline(m, m->harts[i]);
+        if (d != UINT64_MAX && d > m->round_time && d - m->round_time < best)
+            best = d - m->round_time;
+    }
+    return best;
+}
+
+static void stop(struct machine *m, enum machine_stop why)
+{
+    if (!m->stop_requested) {
+        m->stop_requested = true;
+        m->stop_reason = why;
+    }
+}
+
+/* Between rounds: idle periods, outside input, divergence checks. */
+static void round_boundary(struct machine *m, bool all_idle)
+{
+    struct nd *nd = m->nd;
+    uint64_t pos = machine_position(m);
+    if (all_idle) {
+        console_flush();
+        m->round_time += nd_idle(nd, pos, ticks_to_next_deadline(m));
+    }
+    nd_poll(nd, pos);
+    bool with_ram;
+    if (nd_hash_due(nd, pos, &with_ram)) {
+        uint8_t digest[32];
+        machine_state_hash(m, with_ram, digest);
+        nd_hash(nd, pos, digest, with_ram);
+    }
+    if (nd_error(nd))
+        stop(m, STOP_ERROR);
+    else if (nd_at_end(nd, pos))
+        stop(m, STOP_QUIT);
+    else if (nd_quit_requested(nd))
+        stop(m, STOP_QUIT);
+}
+
 enum machine_stop machine_run(struct machine *m)
 {
-    unsigned round = 0;
     while (!m->stop_requested) {
         bool all_idle = true;
         uint64_t used = 0;
@@ -140,52 +203,52 @@ enum machine_stop machine_run(struct machine *m)
             struct hart *h = m->harts[i];
             m->cur = h;
             h->turn_start = h->icount;
-            uint64_t turn_end = h->icount + QUANTUM;
-            hart_run(h, turn_end);
+            hart_run(h, h->icount + QUANTUM);
             if (!h->wfi)
                 all_idle = false;
             if (h->icount - h->turn_start > used)
                 used = h->icount - h->turn_start;
         }
         m->cur = NULL;
+        if (m->stop_requested)
+            break;
         if (m->reset_requested) {
             reset_machine(m);
             continue;
         }
-        if (!all_idle) {
-            m->round_time += QUANTUM;
-        } else {
-            m->round_time += used;
-            /* Every hart sleeps: wait for the next timer or host input. */
-            uint64_t d = UINT64_MAX;
-            for (int i = 0; i < m->nharts; i++) {
-                uint64_t hd = hart_deadline(m, m->harts[i]);
-                if (hd < d)
-                    d = hd;
-            }
-            console_flush();
-            int64_t timeout = -1;
-            if (d != UINT64_MAX)
-                timeout = d > m->round_time ? (int64_t)((d - m->round_time) * NS_PER_TICK) : 0;
-            int64_t el = nd_wait(m->nd, timeout);
-            uint64_t ticks = (uint64_t)el / NS_PER_TICK;
-            if (d != UINT64_MAX && m->round_time + ticks > d)
-                ticks = d - m->round_time;
-            if (d != UINT64_MAX && timeout >= 0 && el >= timeout)
-                ticks = d - m->round_time;
-            m->round_time += ticks;
-        }
-        if ((++round & 7) == 0 || all_idle) {
-            nd_poll(m->nd);
-            console_flush();
-            if (nd_quit_requested(m->nd)) {
-                m->stop_requested = true;
-                m->stop_reason = STOP_QUIT;
-            }
-        }
+        /* Guest time moves on by the round's quantum; a round in which every
+         * hart fell asleep lasted only as long as its longest turn. */
+        m->round_time += all_idle ? used : QUANTUM;
+        round_boundary(m, all_idle);
+        console_flush_maybe();
     }
     console_flush();
     return m->stop_reason;
+}
+
+int machine_finish(struct machine *m, int *status)
+{
+    uint8_t digest[32];
+    unsigned reason = m->stop_reason;
+    *status = m->exit_code;
+    if (m->stop_reason == STOP_ERROR && nd_error(m->nd))
+        return nd_error(m->nd);
+    machine_state_hash(m, true, digest);
+    nd_end(m->nd, machine_position(m), &reason, status, digest);
+    memcpy(m->final_digest, digest, 32);
+    if (nd_error(m->nd))
+        return nd_error(m->nd);
+    m->stop_reason = reason;
+    return 0;
+}
+
+const char *machine_bios_path(const struct machine_config *c)
+{
+    if (!c->bios)
+        return DEFAULT_BIOS;
+    if (strcmp(c->bios, "none") == 0)
+        return NULL;
+    return c->bios;
 }
 
 static int load_images(struct machine *m, uint64_t *start, uint64_t *next_addr)
@@ -195,11 +258,13 @@ static int load_images(struct machine *m, uint64_t *start, uint64_t *next_addr)
     int r;
     uint64_t fw_end = b->ram_base;
 
-    const char *bios = c->bios ? c->bios : DEFAULT_BIOS;
-    bool no_bios = c->bios && strcmp(c->bios, "none") == 0;
+    const char *bios = machine_bios_path(c);
+    bool no_bios = bios == NULL;
     *start = b->ram_base;
     *next_addr = 0;
 
+    if (c->ndrives)
+        return rp_error(-ENOTSUP, "-drive: virtio block devices are not implemented yet");
     if (!no_bios) {
         if (access(bios, R_OK) != 0)
             return rp_error(-ENOENT, "firmware '%s' cannot be read%s", bios,
@@ -293,6 +358,10 @@ int machine_create(const struct machine_config *cfg, struct nd *nd, struct machi
     if (r)
         goto fail;
     r = plic_create(m, VIRT_PLIC_BASE, &m->plic);
+    if (r)
+        goto fail;
+    r = rtc_create(m, VIRT_RTC_BASE, plic_irq(m->plic, VIRT_RTC_IRQ),
+                   nd ? nd_wallclock_ns(nd) : 0, &m->rtc);
     if (r)
         goto fail;
     r = uart_create(m, VIRT_UART0_BASE, plic_irq(m->plic, VIRT_UART0_IRQ), &m->uart);

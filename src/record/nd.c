@@ -1,10 +1,11 @@
-/* The nondeterminism boundary in run mode: host console input (stdin, raw
- * mode on a terminal, Ctrl-A x to quit) and the wall clock. Input is read
- * from the host only when its consumer has room, so no byte is ever lost. */
-#include "nd.h"
+/* The nondeterminism boundary, host and record side: console input from
+ * stdin (raw mode on a terminal, Ctrl-A x to quit), idle waits, the wall
+ * clock, and the logging of each of them when recording. Input is read from
+ * the host only when its consumer has room, so no byte is ever lost. The
+ * replay side lives in src/replay/replay.c. */
+#include "nd_private.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,15 +16,10 @@
 
 #include "util.h"
 
-struct nd {
-    enum nd_mode mode;
-    struct nd_console console;
-    bool have_console;
-    bool stdin_eof;
-    bool tty;
-    bool escape;        /* Ctrl-A seen */
-    bool quit;
-};
+#define HOST_POLL_EVERY 8                 /* rounds between looks at stdin */
+#define HASH_EVERY (1ULL << 24)           /* instructions between state digests */
+#define RAM_HASH_EVERY (1ULL << 30)       /* ... and between digests that cover RAM */
+#define NS_PER_TICK 100ULL
 
 static struct termios saved_tio;
 static bool tio_saved;
@@ -49,6 +45,8 @@ int nd_create(enum nd_mode mode, struct nd **out)
     if (!nd)
         return -ENOMEM;
     nd->mode = mode;
+    nd->next_hash = HASH_EVERY;
+    nd->next_ram_hash = RAM_HASH_EVERY;
     if (mode != ND_REPLAY && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
         struct termios raw = saved_tio;
         cfmakeraw(&raw);
@@ -75,9 +73,17 @@ void nd_destroy(struct nd *nd)
     free(nd);
 }
 
-enum nd_mode nd_mode(const struct nd *nd)
+enum nd_mode nd_mode(const struct nd *nd) { return nd->mode; }
+void nd_set_writer(struct nd *nd, struct rlog_writer *w) { nd->w = w; }
+bool nd_quit_requested(const struct nd *nd) { return nd->quit; }
+int nd_error(const struct nd *nd) { return nd->error; }
+uint64_t nd_event_count(const struct nd *nd) { return nd->events; }
+
+void nd_set_reader(struct nd *nd, struct rlog_reader *r, const char *path)
 {
-    return nd->mode;
+    nd->r = r;
+    nd->path = path;
+    nd->ev_status = 1;
 }
 
 void nd_set_console(struct nd *nd, const struct nd_console *c)
@@ -86,9 +92,17 @@ void nd_set_console(struct nd *nd, const struct nd_console *c)
     nd->have_console = true;
 }
 
-bool nd_quit_requested(const struct nd *nd)
+static void log_event(struct nd *nd, unsigned kind, uint64_t pos, uint64_t u0, uint64_t u1,
+                      const uint8_t *data, size_t len)
 {
-    return nd->quit;
+    if (!nd->w || nd->error)
+        return;
+    struct rlog_event ev = {.kind = kind, .hart = -1, .icount = pos,
+                            .u = {u0, u1}, .data = data, .len = len};
+    int r = rlog_write_event(nd->w, &ev);
+    if (r)
+        nd->error = r;
+    nd->events++;
 }
 
 /* Filters the terminal escape (Ctrl-A x quits, Ctrl-A Ctrl-A sends one
@@ -104,11 +118,9 @@ static size_t filter_escape(struct nd *nd, uint8_t *buf, size_t n)
                 nd->quit = true;
                 return o;
             }
-            if (c == 0x01) {
+            if (c == 0x01)
                 buf[o++] = c;
-                continue;
-            }
-            continue;   /* unknown escape: dropped */
+            continue;   /* other escapes are dropped */
         }
         if (c == 0x01) {
             nd->escape = true;
@@ -119,15 +131,27 @@ static size_t filter_escape(struct nd *nd, uint8_t *buf, size_t n)
     return o;
 }
 
-void nd_poll(struct nd *nd)
+static bool stdin_ready(void)
 {
-    if (!nd->have_console || nd->stdin_eof || nd->mode == ND_REPLAY)
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP));
+}
+
+void nd_poll(struct nd *nd, uint64_t pos)
+{
+    if (nd->mode == ND_REPLAY) {
+        replay_poll(nd, pos);
+        return;
+    }
+    if (nd->w && (nd->poll_count & 63) == 0)
+        rlog_writer_tick(nd->w);
+    if (!nd->poll_now && (++nd->poll_count % HOST_POLL_EVERY) != 0)
+        return;
+    nd->poll_now = false;
+    if (!nd->have_console || nd->stdin_eof)
         return;
     size_t space = nd->console.space(nd->console.opaque);
-    if (space == 0)
-        return;
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP)))
+    if (space == 0 || !stdin_ready())
         return;
     uint8_t buf[64];
     if (space > sizeof(buf))
@@ -140,8 +164,10 @@ void nd_poll(struct nd *nd)
     if (n < 0)
         return;
     size_t len = nd->tty ? filter_escape(nd, buf, (size_t)n) : (size_t)n;
-    if (len)
+    if (len) {
+        log_event(nd, RLOG_CONSOLE_IN, pos, 0, 0, buf, len);
         nd->console.push(nd->console.opaque, buf, len);
+    }
 }
 
 static int64_t now_ns(void)
@@ -151,30 +177,82 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-int64_t nd_wait(struct nd *nd, int64_t timeout_ns)
+uint64_t nd_idle(struct nd *nd, uint64_t pos, uint64_t max_ticks)
 {
     if (nd->mode == ND_REPLAY)
-        return timeout_ns < 0 ? 0 : timeout_ns;
-    int64_t start = now_ns();
+        return replay_idle(nd, pos, max_ticks);
+    log_event(nd, RLOG_IDLE, pos, 0, 0, NULL, 0);
+    if (nd->w)
+        rlog_writer_tick(nd->w);
     bool watch = nd->have_console && !nd->stdin_eof &&
                  nd->console.space(nd->console.opaque) > 0;
+    int64_t start = now_ns();
+    int ms = 1000;   /* look again at least once a second */
+    bool full = false;   /* the wait covers the whole time to the timer */
+    if (max_ticks != UINT64_MAX && max_ticks < 1000ULL * 1000000 / NS_PER_TICK) {
+        ms = (int)((max_ticks * NS_PER_TICK + 999999) / 1000000);
+        full = true;
+    }
     struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    int ms;
-    if (timeout_ns < 0)
-        ms = -1;
-    else
-        ms = (int)((timeout_ns + 999999) / 1000000);
-    if (!watch && ms < 0)
-        ms = 1000;   /* nothing can wake us but a timer: never block forever */
-    poll(watch ? &p : NULL, watch ? 1 : 0, ms);
-    int64_t el = now_ns() - start;
-    return el;
+    int ready = poll(watch ? &p : NULL, watch ? 1 : 0, ms);
+    uint64_t ticks = (uint64_t)(now_ns() - start) / NS_PER_TICK;
+    unsigned cause = RLOG_WAKE_TIMER;
+    if (ready > 0) {
+        cause = RLOG_WAKE_INPUT;
+        nd->poll_now = true;
+    } else if (full) {
+        ticks = max_ticks;   /* the timer is due: wake exactly at it */
+    }
+    if (ticks > max_ticks)
+        ticks = max_ticks;
+    if (ticks == 0)
+        ticks = 1;   /* time always moves on */
+    log_event(nd, RLOG_RESUME, pos, cause, ticks, NULL, 0);
+    return ticks;
 }
 
 uint64_t nd_wallclock_ns(struct nd *nd)
 {
-    (void)nd;
+    if (nd->mode == ND_REPLAY)
+        return replay_wallclock(nd);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+    uint64_t t = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+    log_event(nd, RLOG_WALLCLOCK, 0, t, 0, NULL, 0);
+    return t;
+}
+
+bool nd_hash_due(struct nd *nd, uint64_t pos, bool *with_ram)
+{
+    if (nd->mode == ND_REPLAY)
+        return replay_hash_due(nd, pos, with_ram);
+    if (nd->mode != ND_RECORD || pos < nd->next_hash)
+        return false;
+    *with_ram = pos >= nd->next_ram_hash;
+    nd->next_hash = pos + HASH_EVERY;
+    if (*with_ram)
+        nd->next_ram_hash = pos + RAM_HASH_EVERY;
+    return true;
+}
+
+void nd_hash(struct nd *nd, uint64_t pos, const uint8_t digest[32], bool with_ram)
+{
+    if (nd->mode == ND_REPLAY)
+        replay_hash(nd, pos, digest);
+    else
+        log_event(nd, RLOG_HASH, pos, with_ram ? 1 : 0, 0, digest, 32);
+}
+
+bool nd_at_end(struct nd *nd, uint64_t pos)
+{
+    return nd->mode == ND_REPLAY && replay_at_end(nd, pos);
+}
+
+void nd_end(struct nd *nd, uint64_t pos, unsigned *reason, int *status,
+            const uint8_t digest[32])
+{
+    if (nd->mode == ND_REPLAY)
+        replay_end(nd, pos, reason, status, digest);
+    else
+        log_event(nd, RLOG_END, pos, *reason, (uint64_t)(int64_t)*status, digest, 32);
 }

@@ -1,8 +1,12 @@
 /* The nondeterminism boundary (design invariant 1): every value that enters
  * the guest from outside crosses this interface. In run mode it comes from
  * the host; in record mode from the host and into the log; in replay mode
- * from the log only. Devices never read the host themselves: they register
- * as consumers and are handed values here. */
+ * from the log only, and the host is never touched. Devices never read the
+ * host themselves: they register as consumers and are handed values here.
+ *
+ * Positions: every call takes pos, the machine position (the sum of all
+ * harts' retired instructions) at a scheduling-round boundary, which is
+ * where the machine takes outside input. */
 #ifndef REPRISE_ND_H
 #define REPRISE_ND_H
 
@@ -13,6 +17,8 @@
 enum nd_mode { ND_RUN, ND_RECORD, ND_REPLAY };
 
 struct nd;
+struct rlog_writer;
+struct rlog_reader;
 
 /* A consumer of console input (the UART): how many bytes it can take now,
  * and the call that hands them over. */
@@ -30,20 +36,50 @@ void nd_destroy(struct nd *nd);
 
 enum nd_mode nd_mode(const struct nd *nd);
 
+/* Record mode: where events go (borrowed). Replay mode: where they come from
+ * (borrowed; path is used in messages). */
+void nd_set_writer(struct nd *nd, struct rlog_writer *w);
+void nd_set_reader(struct nd *nd, struct rlog_reader *r, const char *path);
+
 void nd_set_console(struct nd *nd, const struct nd_console *c);
 
-/* Delivers pending host input to its consumers if they can take it.
- * Called by the machine between blocks. */
-void nd_poll(struct nd *nd);
+/* Delivers pending input to its consumers if they can take it. Called at
+ * every round boundary; run/record look at the host every few calls and
+ * right after an idle period. */
+void nd_poll(struct nd *nd, uint64_t pos);
 
-/* Waits up to timeout_ns (-1: no limit) for host input while every hart
- * sleeps. Returns the nanoseconds that actually passed. */
-int64_t nd_wait(struct nd *nd, int64_t timeout_ns);
+/* Every hart sleeps. Waits (run, record) until host input arrives or
+ * max_ticks of guest time (10 MHz ticks; UINT64_MAX: no timer due) have
+ * passed, or (replay) returns the recorded duration at once. Returns the
+ * guest ticks that passed. Record logs the idle and resume events. */
+uint64_t nd_idle(struct nd *nd, uint64_t pos, uint64_t max_ticks);
+
+/* The host's wall clock in nanoseconds since the epoch (read once, at boot). */
+uint64_t nd_wallclock_ns(struct nd *nd);
+
+/* Divergence checks. nd_hash_due says whether a state digest is wanted at
+ * pos (and whether it must cover RAM); nd_hash logs it (record) or compares
+ * it with the recorded one (replay). */
+bool nd_hash_due(struct nd *nd, uint64_t pos, bool *with_ram);
+void nd_hash(struct nd *nd, uint64_t pos, const uint8_t digest[32], bool with_ram);
+
+/* Replay: true when the recording ended at pos (the machine must stop). */
+bool nd_at_end(struct nd *nd, uint64_t pos);
+
+/* The session ended: record logs the end marker; replay checks that the
+ * recording ended at the same point, for the same reason, in the same state.
+ * For replay, *reason and *status receive what the recording said. */
+void nd_end(struct nd *nd, uint64_t pos, unsigned *reason, int *status,
+            const uint8_t digest[32]);
 
 /* True once the user asked to quit (Ctrl-A x on a terminal). */
 bool nd_quit_requested(const struct nd *nd);
 
-/* The host's wall clock in nanoseconds since the epoch (RTC input). */
-uint64_t nd_wallclock_ns(struct nd *nd);
+/* True once replay diverged from the recording or the log proved corrupt or
+ * cut short; the sentence is in rp_strerror(nd_error(nd)). */
+int nd_error(const struct nd *nd);
+
+/* Events seen (logged or replayed) so far. */
+uint64_t nd_event_count(const struct nd *nd);
 
 #endif
