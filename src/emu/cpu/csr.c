@@ -189,6 +189,7 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val)
         if (!stimecmp_ok(h))
             return EXC_ILLEGAL;
         h->stimecmp = val;
+        machine_update_timers(h->m, h);
         break;
     case CSR_SATP: {
         if (h->priv == PRV_S && (h->mstatus & MSTATUS_TVM))
@@ -214,7 +215,10 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val)
     case CSR_MIE: h->mie = val & ALL_INTS; break;
     case CSR_MTVEC: h->mtvec = (val & 3) >= 2 ? (val & ~3ULL) | (h->mtvec & 3) : val; break;
     case CSR_MCOUNTEREN: h->mcounteren = val & 0xffffffffu; break;
-    case CSR_MENVCFG: h->menvcfg = val & (MENVCFG_STCE | 1); break;
+    case CSR_MENVCFG:
+        h->menvcfg = val & (MENVCFG_STCE | 1);
+        machine_update_timers(h->m, h);
+        break;
     case CSR_MCOUNTINHIBIT: h->mcountinhibit = val & ~2ULL; break;
     case CSR_MSCRATCH: h->mscratch = val; break;
     case CSR_MEPC: h->mepc = val & ~1ULL; break;

@@ -301,7 +301,7 @@ L_ECALL:
     RAISE(h->priv == PRV_M ? EXC_ECALL_M : h->priv == PRV_S ? EXC_ECALL_S : EXC_ECALL_U, 0);
 
 L_EBREAK:
-    RAISE(EXC_BREAKPOINT, PC);
+    RAISE(EXC_BREAKPOINT, 0);   /* mtval 0, as QEMU reports it */
 
 L_MRET: {
     int r = hart_mret(h);

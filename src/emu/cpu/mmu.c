@@ -167,10 +167,8 @@ int mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
     for (unsigned i = 0; i < size; i++) {
         uint64_t byte;
         int r = load_aligned(h, va + i, 1, &byte);
-        if (r) {
-            h->fault_tval = va;
-            return r;
-        }
+        if (r)
+            return r;   /* tval: the first byte that faulted, as QEMU reports */
         v |= byte << (8 * i);
     }
     *val = v;
@@ -219,16 +217,14 @@ int mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
     for (unsigned i = 0; i < size; i++) {
         r = mmu_translate(h, va + i, ACC_W, idx, &pas[i]);
         if (r) {
-            h->fault_tval = va;
+            h->fault_tval = va + i;
             return r;
         }
     }
     for (unsigned i = 0; i < size; i++) {
         r = store_phys(h, va + i, pas[i], 1, (val >> (8 * i)) & 0xff);
-        if (r) {
-            h->fault_tval = va;
+        if (r)
             return r;
-        }
     }
     return 0;
 }

@@ -79,6 +79,7 @@ static int clint_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
     if (off >= CLINT_MTIMECMP && off < CLINT_MTIMECMP + 8 * (uint64_t)m->nharts) {
         int h = (int)((off - CLINT_MTIMECMP) / 8);
         c->mtimecmp[h] = part_write(c->mtimecmp[h], off, size, val);
+        hart_set_mip(m->harts[h], MIP_MTIP, machine_mtime(m) >= c->mtimecmp[h]);
         machine_kick(m);   /* the hart's next deadline changed */
         return 0;
     }
