@@ -248,6 +248,7 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val)
                 if (!(*cfg & 0x80))
                     *cfg = nv;
             }
+            hart_flush_tlb(h);   /* cached pages were checked under the old rules */
             break;
         }
         if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63) {
@@ -258,6 +259,7 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val)
             bool next_tor_locked = n + 1 < PMP_COUNT && (h->pmpcfg[n + 1] & 0x98) == 0x88;
             if (!locked && !next_tor_locked)
                 h->pmpaddr[n] = val & ((1ULL << 54) - 1);
+            hart_flush_tlb(h);
             break;
         }
         return EXC_ILLEGAL;

@@ -7,6 +7,7 @@
 
 #include "emu/bus.h"
 #include "emu/machine.h"
+#include "pmp.h"
 #include "tb.h"
 #include "util.h"
 
@@ -53,7 +54,7 @@ static int walk(struct hart *h, uint64_t va, int acc, int idx, uint64_t *pa)
     uint64_t a = (h->satp & ((1ULL << 44) - 1)) << PAGE_SHIFT;
     for (int i = levels - 1; i >= 0; i--) {
         uint64_t pte_pa = a + ((va >> (12 + 9 * i)) & 0x1ff) * 8;
-        if (!bus_is_ram(b, pte_pa, 8))
+        if (!bus_is_ram(b, pte_pa, 8) || pmp_check(h, pte_pa, 8, ACC_R, PRV_S, NULL))
             return access_fault[acc];
         uint8_t *pp = bus_ram_ptr(b, pte_pa);
         uint64_t pte;
@@ -122,7 +123,7 @@ static void tlb_fill(struct hart *h, int idx, uint64_t va, uint64_t pa, int acc)
     }
 }
 
-int mmu_translate(struct hart *h, uint64_t va, int acc, int idx, uint64_t *pa)
+int mmu_translate(struct hart *h, uint64_t va, unsigned size, int acc, int idx, uint64_t *pa)
 {
     int prv = idx_priv(idx);
     int r = 0;
@@ -130,15 +131,20 @@ int mmu_translate(struct hart *h, uint64_t va, int acc, int idx, uint64_t *pa)
         *pa = va;
     else
         r = walk(h, va, acc, idx, pa);
-    if (r == 0)
+    if (r)
+        return r;
+    bool whole_page;
+    if (pmp_check(h, *pa, size, acc, prv, &whole_page))
+        return access_fault[acc];
+    if (whole_page)
         tlb_fill(h, idx, va, *pa, acc);
-    return r;
+    return 0;
 }
 
 static int load_aligned(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 {
     uint64_t pa;
-    int r = mmu_translate(h, va, ACC_R, mmu_data_index(h), &pa);
+    int r = mmu_translate(h, va, size, ACC_R, mmu_data_index(h), &pa);
     if (r) {
         h->fault_tval = va;
         return r;
@@ -205,7 +211,7 @@ int mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
     uint64_t pa;
     int r;
     if (likely((va & (size - 1)) == 0)) {
-        r = mmu_translate(h, va, ACC_W, idx, &pa);
+        r = mmu_translate(h, va, size, ACC_W, idx, &pa);
         if (r) {
             h->fault_tval = va;
             return r;
@@ -215,7 +221,7 @@ int mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
     /* Misaligned: check that every byte translates before writing any. */
     uint64_t pas[8];
     for (unsigned i = 0; i < size; i++) {
-        r = mmu_translate(h, va + i, ACC_W, idx, &pas[i]);
+        r = mmu_translate(h, va + i, 1, ACC_W, idx, &pas[i]);
         if (r) {
             h->fault_tval = va + i;
             return r;
@@ -235,7 +241,7 @@ int mmu_amo_ptr(struct hart *h, uint64_t va, unsigned size, bool is_lr,
     h->fault_tval = va;
     if (va & (size - 1))
         return is_lr ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED;
-    int r = mmu_translate(h, va, is_lr ? ACC_R : ACC_W, mmu_data_index(h), pa);
+    int r = mmu_translate(h, va, size, is_lr ? ACC_R : ACC_W, mmu_data_index(h), pa);
     if (r)
         return r;
     struct bus *b = &h->m->bus;
@@ -250,7 +256,7 @@ int mmu_amo_ptr(struct hart *h, uint64_t va, unsigned size, bool is_lr,
 int mmu_fetch(struct hart *h, uint64_t va, uint64_t *pa, const uint8_t **host)
 {
     int idx = h->priv == PRV_M ? MMU_M : h->priv == PRV_S ? MMU_S : MMU_U;
-    int r = mmu_translate(h, va, ACC_X, idx, pa);
+    int r = mmu_translate(h, va, 2, ACC_X, idx, pa);
     if (r) {
         h->fault_tval = va;
         return r;

@@ -13,10 +13,11 @@ enum mmu_access { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
 /* MMU index for data accesses at h's effective privilege (MPRV). */
 int mmu_data_index(const struct hart *h);
 
-/* Translates va. On success returns 0, sets *pa and fills the TLB entry of
- * mmu index idx when the target is RAM or ROM. Otherwise returns the
- * exception cause (page fault or access fault for acc). */
-int mmu_translate(struct hart *h, uint64_t va, int acc, int idx, uint64_t *pa);
+/* Translates an access of size bytes at va and checks it against PMP. On
+ * success returns 0, sets *pa and fills the TLB entry of mmu index idx when
+ * the target is RAM or ROM and PMP treats its whole page alike. Otherwise
+ * returns the exception cause (page fault or access fault for acc). */
+int mmu_translate(struct hart *h, uint64_t va, unsigned size, int acc, int idx, uint64_t *pa);
 
 /* Slow paths: any alignment, device memory, TLB refill. They return 0, or an
  * exception cause with the faulting address in h->fault_tval. */
