@@ -9,6 +9,7 @@ PKGS="
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-misc opensbi u-boot-qemu
   device-tree-compiler
+  clang libclang-rt-14-dev
 "
 
 missing=""

@@ -211,6 +211,24 @@ static int config_from_header(const struct rlog_header *h, struct machine_config
     return 0;
 }
 
+/* The position of the end marker (or of the last event of a log that was
+ * cut short), for the progress bar. 0 when the log cannot be read. */
+static uint64_t recorded_length(const char *path)
+{
+    struct rlog_header h;
+    struct rlog_reader *r;
+    if (rlog_reader_open(path, &r, &h))
+        return 0;
+    struct rlog_event ev;
+    uint64_t last = 0;
+    while (rlog_read_event(r, &ev) == 1)
+        last = ev.icount;
+    rlog_header_free(&h);
+    rlog_reader_close(r);
+    rp_error_clear();
+    return last;
+}
+
 static int cmd_replay(struct cli *cli)
 {
     struct rlog_header h;
@@ -242,6 +260,8 @@ static int cmd_replay(struct cli *cli)
         return 1;
     }
     nd_set_reader(nd, rd, cli->log_path);
+    if (isatty(STDERR_FILENO))
+        nd_set_progress(nd, recorded_length(cli->log_path));
     uint64_t insns = 0;
     uint8_t digest[32];
     double t0 = now_s();

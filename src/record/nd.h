@@ -79,6 +79,10 @@ bool nd_quit_requested(const struct nd *nd);
  * cut short; the sentence is in rp_strerror(nd_error(nd)). */
 int nd_error(const struct nd *nd);
 
+/* Replay: show a progress bar on stderr (a terminal) against the recorded
+ * length in instructions. */
+void nd_set_progress(struct nd *nd, uint64_t total);
+
 /* Events seen (logged or replayed) so far. */
 uint64_t nd_event_count(const struct nd *nd);
 

@@ -29,6 +29,10 @@ struct nd {
     unsigned last_kind;         /* the last event that matched */
     uint64_t last_icount;
 
+    uint64_t progress_total;    /* replay: recorded length, for the progress bar (0: none) */
+    unsigned progress_count;
+    int progress_shown;         /* last percentage printed, -1 before the first */
+
     uint64_t events;
     int error;                  /* first error (negative), 0 if none */
 };

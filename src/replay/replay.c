@@ -75,8 +75,32 @@ static void check_missed(struct nd *nd, uint64_t pos)
         diverge(nd, pos, "execution passed the position of a recorded event without taking it");
 }
 
+void nd_set_progress(struct nd *nd, uint64_t total)
+{
+    nd->progress_total = total;
+    nd->progress_shown = -1;
+}
+
+static void progress(struct nd *nd, uint64_t pos, bool done)
+{
+    if (!nd->progress_total || ((++nd->progress_count & 255) != 0 && !done))
+        return;
+    int pct = pos >= nd->progress_total ? 100 : (int)(pos * 100 / nd->progress_total);
+    if (pct == nd->progress_shown && !done)
+        return;
+    nd->progress_shown = pct;
+    char bar[41];
+    memset(bar, '#', (size_t)(pct * 40 / 100));
+    memset(bar + pct * 40 / 100, '.', (size_t)(40 - pct * 40 / 100));
+    bar[40] = '\0';
+    fprintf(stderr, "\rreplay [%s] %3d%%  %llu / %llu instructions%s", bar, pct,
+            (unsigned long long)pos, (unsigned long long)nd->progress_total, done ? "\n" : "");
+    fflush(stderr);
+}
+
 void replay_poll(struct nd *nd, uint64_t pos)
 {
+    progress(nd, pos, false);
     while (next_is(nd, RLOG_CONSOLE_IN, pos)) {
         if (!nd->have_console || nd->console.space(nd->console.opaque) < nd->ev.len) {
             diverge(nd, pos, "the console cannot take the recorded input here");
@@ -172,6 +196,7 @@ void replay_end(struct nd *nd, uint64_t pos, unsigned *reason, int *status,
         return;
     }
     consume(nd);
+    progress(nd, pos, true);
     *reason = rec_reason;
     *status = rec_status;
 }
