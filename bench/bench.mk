@@ -6,11 +6,13 @@
 #   make -f SRC/bench/bench.mk srcdir=SRC bench-host-check # checksums on the host
 # Each guest is bench/NAME.c, linked with bench/lib/ into bench/NAME.elf in
 # the build tree. Choose guests with BENCH_ONLY="intmix fp", runs with
-# BENCH_RUNS=N. Only BENCH_* names are defined here.
+# BENCH_RUNS=N, sections with BENCH_SECTIONS="cpu boot rr" (see suite.sh).
+# Only BENCH_* names are defined here.
 
 BENCH_NAMES = intmix memcpy interp fp
 BENCH_ELFS = $(BENCH_NAMES:%=bench/%.elf)
 BENCH_PLUGIN = bench/qemu-icount.so
+BENCH_CONWATCH = bench/conwatch
 
 # Defaults for a standalone run; under automake these come from configure.
 BENCH_TOP = $(if $(srcdir),$(srcdir),.)
@@ -41,12 +43,20 @@ $(BENCH_PLUGIN): $(BENCH_SRC)/qemu-icount.c
 	@mkdir -p $(@D)
 	-$(BENCH_HOSTCC) -O2 -shared -fPIC -o $@ $<
 
+# Host program that times and types at a guest console (boot and session
+# sections); they print a note instead of a table if it cannot be built.
+$(BENCH_CONWATCH): $(BENCH_SRC)/conwatch.c
+	@mkdir -p $(@D)
+	-$(BENCH_HOSTCC) -O2 -Wall -o $@ $<
+
 bench-guests: $(BENCH_ELFS)
 
-bench: $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_REPRISE_DEP)
+bench: $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_CONWATCH) $(BENCH_REPRISE_DEP)
 	REPRISE='$(BENCH_REPRISE)' QEMU='$(BENCH_QEMU)' BENCH_DIR=bench \
 	BENCH_RUNS='$(if $(BENCH_RUNS),$(BENCH_RUNS),3)' \
-	$(SHELL) $(BENCH_SRC)/run.sh $(BENCH_ONLY)
+	BENCH_SECTIONS='$(if $(BENCH_SECTIONS),$(BENCH_SECTIONS),cpu boot record session qemurr)' \
+	BENCH_SRCDIR='$(BENCH_TOP)' \
+	$(SHELL) $(BENCH_SRC)/suite.sh $(BENCH_ONLY)
 
 # The same kernels compiled natively: real hardware must agree with the
 # EXPECTED checksums (useful after changing a benchmark).
@@ -61,8 +71,8 @@ bench-host-check:
 	done; exit $$fail
 
 bench-clean:
-	rm -f $(BENCH_ELFS) $(BENCH_PLUGIN)
+	rm -f $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_CONWATCH)
 
 .PHONY: bench bench-guests bench-host-check bench-clean
 
-CLEANFILES += $(BENCH_ELFS) $(BENCH_PLUGIN)
+CLEANFILES += $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_CONWATCH)

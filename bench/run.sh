@@ -14,6 +14,8 @@
 #   BENCH_QEMU_PLUGIN  instruction-counting QEMU plugin (default:
 #                      $BENCH_DIR/qemu-icount.so if present); gives QEMU its
 #                      own instruction count to cross-check Reprise's
+#   BENCH_SHARE        directory where bench/suite.sh collects figures that
+#                      later sections reuse (QEMU's best time per guest)
 set -u
 
 REPRISE=${REPRISE:-./reprise}
@@ -143,6 +145,11 @@ for g in "$@"; do
 		fi
 	else
 		q_note="QEMU: $QEMU not found"
+	fi
+
+	# Left for later sections of bench/suite.sh (qemurr.sh reuses it).
+	if [ -n "${BENCH_SHARE:-}" ] && [ -d "${BENCH_SHARE:-}" ] && [ -n "$q_s" ]; then
+		echo "$q_s" >"$BENCH_SHARE/qemu-$g"
 	fi
 
 	# One instruction count for the table; both when they disagree.

@@ -17,7 +17,7 @@
 #include "util.h"
 
 #define HOST_POLL_EVERY 8                 /* rounds between looks at stdin */
-#define HASH_EVERY (1ULL << 24)           /* instructions between state digests */
+#define HASH_EVERY (1ULL << 26)           /* instructions between state digests */
 #define RAM_HASH_EVERY (1ULL << 30)       /* ... and between digests that cover RAM */
 #define NS_PER_TICK 100ULL
 
