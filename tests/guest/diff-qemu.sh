@@ -6,6 +6,9 @@
 # Usage: diff-qemu.sh [TEST.elf ...]   (default: tests/guest/*.elf here)
 # QEMU gets -icount shift=0 so that its instret is exact, as Reprise's is
 # (see run-guest.sh); otherwise both get the same virt machine options.
+# Lines that start with "# " are measurements (how long a sleep took, the
+# date, interrupt counts) that legitimately differ between emulators; they
+# are left out of the comparison (record/replay still compares them).
 set -u
 
 reprise=${REPRISE:-}
@@ -46,14 +49,16 @@ for elf in "$@"; do
 		-kernel "$elf" -nographic -monitor none -icount shift=0 \
 		</dev/null >"$tmp/$name.qemu" 2>"$tmp/$name.qemu.err"
 	qs=$?
-	if [ "$rs" -eq "$qs" ] && cmp -s "$tmp/$name.reprise" "$tmp/$name.qemu"; then
+	grep -v '^# ' "$tmp/$name.reprise" >"$tmp/$name.reprise.cmp"
+	grep -v '^# ' "$tmp/$name.qemu" >"$tmp/$name.qemu.cmp"
+	if [ "$rs" -eq "$qs" ] && cmp -s "$tmp/$name.reprise.cmp" "$tmp/$name.qemu.cmp"; then
 		echo "SAME $name (exit $rs)"
 		continue
 	fi
 	differ=$((differ + 1))
 	echo "DIFF $name: exit status reprise $rs, qemu $qs"
 	diff -u --label "qemu/$name" --label "reprise/$name" \
-		"$tmp/$name.qemu" "$tmp/$name.reprise" | sed 's/^/    /'
+		"$tmp/$name.qemu.cmp" "$tmp/$name.reprise.cmp" | sed 's/^/    /'
 	if [ -s "$tmp/$name.reprise.err" ]; then
 		echo "    reprise stderr:"
 		sed 's/^/      /' "$tmp/$name.reprise.err"

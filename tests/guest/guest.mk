@@ -12,7 +12,10 @@ GUEST_TESTS = \
 	tests/guest/rv64i_branch.elf tests/guest/rv64m.elf \
 	tests/guest/rv64a.elf tests/guest/rv64f.elf tests/guest/rv64d.elf \
 	tests/guest/rvc.elf tests/guest/zicsr.elf tests/guest/traps.elf \
-	tests/guest/fencei.elf tests/guest/libc.elf
+	tests/guest/fencei.elf tests/guest/libc.elf \
+	tests/guest/priv_trap.elf tests/guest/priv_mmu.elf \
+	tests/guest/priv_pmp.elf tests/guest/priv_timer.elf \
+	tests/guest/rr_input.elf tests/guest/rr_wfi.elf tests/guest/rr_rtc.elf
 GUEST_ELFS = $(GUEST_TESTS)
 
 # Defaults for a standalone run; under automake these come from configure.
@@ -26,7 +29,8 @@ GUEST_FLAGS = $(GUEST_ARCH) -static -nostartfiles -g -O2 -Wall -Wextra \
 	-I$(GUEST_SRC)/lib -T $(GUEST_SRC)/lib/link.ld
 GUEST_RT = $(GUEST_SRC)/lib/crt0.S $(GUEST_SRC)/lib/rt.c
 GUEST_DEPS = $(GUEST_RT) $(GUEST_SRC)/lib/rt.h $(GUEST_SRC)/lib/test.h \
-	$(GUEST_SRC)/lib/fp.h \
+	$(GUEST_SRC)/lib/fp.h $(GUEST_SRC)/lib/priv.h $(GUEST_SRC)/lib/privrt.S \
+	$(GUEST_SRC)/lib/virt.h \
 	$(GUEST_SRC)/lib/link.ld $(GUEST_SRC)/lib/picostdio.c
 
 # Assembly tests: our runtime and nothing else.

@@ -60,8 +60,11 @@ int pmp_check(const struct hart *h, uint64_t pa, uint64_t len, int acc, int prv,
     uint64_t page = pa & PAGE_MASK;
     if (whole_page)
         *whole_page = true;
+    /* With entries implemented but none active, nothing matches: M is
+     * allowed, S and U are not (privileged spec, "Physical Memory
+     * Protection"). */
     if (!any_active(h))
-        return 0;
+        return prv == PRV_M ? 0 : -1;
     for (int i = 0; i < PMP_COUNT; i++) {
         uint64_t lo, hi;
         if (!entry_range(h, i, &lo, &hi))

@@ -72,8 +72,10 @@ static void plic_set(void *opaque, int n, int level)
     if (n <= 0 || n >= PLIC_NUM_SOURCES)
         return;
     set_bit(p->level, n, level);
-    if (!bit(p->claimed, n))
-        set_bit(p->pending, n, level);
+    /* The gateway: a level turns into a request once; the request stays
+     * pending when the line drops, until a claim takes it. */
+    if (level && !bit(p->claimed, n))
+        set_bit(p->pending, n, true);
     update(p);
 }
 
