@@ -14,6 +14,7 @@
 #include "emu/cpu/tb.h"
 #include "emu/machine.h"
 #include "record/nd.h"
+#include "plugins/plugin.h"
 #include "record/rlog.h"
 #include "util.h"
 
@@ -58,11 +59,20 @@ static int run_machine(struct cli *cli, const struct machine_config *cfg, struct
         fail(r);
         return 1;
     }
+    static const char *const modes[] = {[ND_RUN] = "run", [ND_RECORD] = "record",
+                                        [ND_REPLAY] = "replay"};
+    r = plugin_load_all(cfg, m, modes[nd_mode(nd)]);
+    if (r) {
+        fail(r);
+        machine_destroy(m);
+        return 2;
+    }
     double t0 = now_s();
     machine_run(m);
     double t1 = now_s();
     int status;
     r = machine_finish(m, &status);
+    plugin_exit_all(m);
     if (insns)
         *insns = machine_position(m);
     if (digest)
@@ -249,8 +259,15 @@ static int cmd_replay(struct cli *cli)
         fail(r);
         return 1;
     }
-    /* Plugins and logging options come from the replay's command line. */
+    /* Plugins and logging options come from the replay's command line; the
+     * specs move over to cfg, which frees them. */
     cfg.debug_plugin = cli->cfg.debug_plugin;
+    cfg.logfile = cli->cfg.logfile;
+    cli->cfg.logfile = NULL;
+    memcpy(cfg.plugins, cli->cfg.plugins, sizeof(cfg.plugins));
+    cfg.nplugins = cli->cfg.nplugins;
+    memset(cli->cfg.plugins, 0, sizeof(cli->cfg.plugins));
+    cli->cfg.nplugins = 0;
     struct nd *nd = NULL;
     r = nd_create(ND_REPLAY, &nd);
     if (r) {

@@ -19,6 +19,7 @@
 #include "dev/uart.h"
 #include "fdt.h"
 #include "loader.h"
+#include "plugins/plugin.h"
 #include "record/nd.h"
 #include "util.h"
 
@@ -196,6 +197,9 @@ static void round_boundary(struct machine *m, bool all_idle)
 
 enum machine_stop machine_run(struct machine *m)
 {
+    if (plugin_any)
+        for (int i = 0; i < m->nharts; i++)
+            plugin_vcpu_init(m->harts[i]);
     while (!m->stop_requested) {
         bool all_idle = true;
         uint64_t used = 0;
@@ -233,6 +237,9 @@ int machine_finish(struct machine *m, int *status)
     *status = m->exit_code;
     if (m->stop_reason == STOP_ERROR && nd_error(m->nd))
         return nd_error(m->nd);
+    if (plugin_any)
+        for (int i = 0; i < m->nharts; i++)
+            plugin_vcpu_exit(m->harts[i]);
     machine_state_hash(m, true, digest);
     nd_end(m->nd, machine_position(m), &reason, status, digest);
     memcpy(m->final_digest, digest, 32);

@@ -41,7 +41,7 @@ void machine_state_hash(struct machine *m, bool with_ram, uint8_t out[32])
             h->mstatus, h->misa, h->medeleg, h->mideleg, h->mie, h->mip, h->mtvec,
             h->mscratch, h->mepc, h->mcause, h->mtval, h->mcounteren, h->menvcfg,
             h->stvec, h->sscratch, h->sepc, h->scause, h->stval, h->satp,
-            h->scounteren, h->senvcfg, h->stimecmp, h->wfi,
+            h->scounteren, h->senvcfg, h->stimecmp, h->wfi, h->seip_sw,
         };
         g_checksum_update(cs, (const guchar *)h->x, 32 * sizeof(uint64_t));
         g_checksum_update(cs, (const guchar *)h->f, sizeof(h->f));

@@ -25,7 +25,7 @@
 
 /* Registers */
 enum {
-    MAGIC = 0x000, VERSION = 0x004, DEVICE_ID = 0x008, VENDOR_ID = 0x00c,
+    MAGIC = 0x000, REG_VERSION = 0x004, DEVICE_ID = 0x008, VENDOR_ID = 0x00c,
     DEV_FEAT = 0x010, DEV_FEAT_SEL = 0x014, DRV_FEAT = 0x020, DRV_FEAT_SEL = 0x024,
     PAGE_SIZE = 0x028, QSEL = 0x030, QNUM_MAX = 0x034, QNUM = 0x038, QALIGN = 0x03c,
     QPFN = 0x040, QREADY = 0x044, QNOTIFY = 0x050, ISR = 0x060, ACK = 0x064,
@@ -244,7 +244,7 @@ static struct virtio_dev *echo_dev;
 static void test_empty_slot(void)
 {
     CHECK(rd(0, MAGIC) == VIRTIO_MAGIC, "magic");
-    CHECK(rd(0, VERSION) == 1, "an empty slot is legacy by default");
+    CHECK(rd(0, REG_VERSION) == 1, "an empty slot is legacy by default");
     CHECK(rd(0, VENDOR_ID) == VIRTIO_VENDOR_QEMU, "vendor");
     CHECK(rd(0, DEVICE_ID) == 0, "no device");
     wr(0, STATUS, 7);
@@ -261,7 +261,7 @@ static void test_empty_slot(void)
 static void test_registers(void)
 {
     CHECK(rd(ESLOT, MAGIC) == VIRTIO_MAGIC, "magic");
-    CHECK(rd(ESLOT, VERSION) == 2, "modern");
+    CHECK(rd(ESLOT, REG_VERSION) == 2, "modern");
     CHECK(rd(ESLOT, DEVICE_ID) == 0x42, "device id");
     wr(ESLOT, DEV_FEAT_SEL, 0);
     CHECK(rd(ESLOT, DEV_FEAT) == (1u << 0 | 1u << 5 | 1u << 28 | 1u << 29),
@@ -588,7 +588,7 @@ static void test_malformed(void)
 static void test_legacy(void)
 {
     virtio_set_legacy(echo_dev, true);
-    CHECK(rd(ESLOT, VERSION) == 1, "legacy version");
+    CHECK(rd(ESLOT, REG_VERSION) == 1, "legacy version");
     wr(ESLOT, DEV_FEAT_SEL, 1);
     CHECK(rd(ESLOT, DEV_FEAT) == 0, "no high feature word in legacy mode");
     wr(ESLOT, DEV_FEAT_SEL, 0);

@@ -113,9 +113,12 @@ struct hart {
     uint64_t minstret_off, mcycle_off;   /* counter = icount + off */
     uint8_t pmpcfg[64];
     uint64_t pmpaddr[64];
+    /* mip.SEIP is the OR of a bit M-mode software writes and the PLIC's
+     * S-mode line; h->mip holds the OR, these the two inputs. */
+    bool seip_sw, seip_ext;
 
-    /* sleeping in wfi */
-    bool wfi;
+    /* wfi executed; sleeping once the hart loop found nothing pending */
+    bool wfi, sleeping;
     /* scheduling: icount at the start of this hart's current turn */
     uint64_t turn_start;
     /* set by hart_trap when a trap was taken from inside a block */

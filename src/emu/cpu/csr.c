@@ -228,7 +228,8 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val)
         uint64_t mask = MIP_SSIP | MIP_SEIP;
         if (!(h->menvcfg & MENVCFG_STCE))
             mask |= MIP_STIP;
-        h->mip = (h->mip & ~mask) | (val & mask);
+        h->seip_sw = (val & MIP_SEIP) != 0;
+        h->mip = (h->mip & ~mask) | (val & mask) | (h->seip_ext ? MIP_SEIP : 0);
         break;
     }
     case CSR_MTINST: case CSR_MTVAL2: break;
@@ -284,7 +285,12 @@ int csr_insn(struct hart *h, unsigned csr, unsigned kind, uint64_t src,
         return EXC_ILLEGAL;
     }
     if (do_write) {
-        uint64_t nv = kind == 0 ? src : kind == 1 ? (cur | src) : (cur & ~src);
+        uint64_t base = cur;
+        /* csrrs/csrrc on mip modify the software SEIP bit, not the OR
+         * with the PLIC's line that a read returns. */
+        if (csr == CSR_MIP)
+            base = (cur & ~MIP_SEIP) | (h->seip_sw ? MIP_SEIP : 0);
+        uint64_t nv = kind == 0 ? src : kind == 1 ? (base | src) : (base & ~src);
         r = csr_write(h, csr, nv);
         if (r)
             return r;

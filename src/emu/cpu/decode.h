@@ -12,6 +12,10 @@
 #define OP_LIST(X) \
     X(ILLEGAL,   "raise an illegal-instruction exception") \
     X(EXIT,      "leave the block through its fall-through exit") \
+    X(PLUGIN_CB, "run a plugin callback or inline op (imm: the record)") \
+    X(PLUGIN_INLINE, "add imm of the record to the vCPU's scoreboard entry") \
+    X(PLUGIN_MEM_PRE, "note address and store value of the next access (rm: its op)") \
+    X(PLUGIN_MEM_POST, "run memory callbacks for the access just made (imm: list)") \
     X(LI,        "rd = imm (lui, auipc with the pc folded in, c.li)") \
     X(ADDI,      "rd = rs1 + imm") \
     X(SLTI,      "rd = (signed) rs1 < imm") \

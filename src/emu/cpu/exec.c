@@ -10,6 +10,7 @@
 #include "emu/machine.h"
 #include "fpu.h"
 #include "mmu.h"
+#include "plugins/plugin.h"
 #include "tb.h"
 #include "util.h"
 
@@ -35,6 +36,69 @@ int hart_wfi(struct hart *h);
 int hart_sfence_vma(struct hart *h, uint64_t va, unsigned asid_reg);
 
 static void run(struct hart *h, struct tb *tb);
+
+static void fire_mem(struct hart *h, const struct plugin_cb *cb, unsigned dir,
+                     const struct plugin_mem_access *pm)
+{
+    for (; cb; cb = cb->next)
+        if (cb->rw & dir)
+            plugin_run_mem_cb(h, cb, pm);
+}
+
+/* Memory callbacks for the access instruction k just made. Loads report
+ * the loaded value, stores the stored one; an AMO is a read then a write (as
+ * QEMU reports atomics), and so is an SC whose reservation matched. */
+static void plugin_mem_post(struct hart *h, const struct plugin_cb *list, unsigned k,
+                            struct plugin_mem_access *pm, uint64_t loaded,
+                            const uint8_t *amo_p, bool sc_accessed)
+{
+    unsigned shift;
+    bool sign = false, load = false, store = false;
+    switch (k) {
+    case OP_LB: shift = 0; sign = load = true; break;
+    case OP_LH: shift = 1; sign = load = true; break;
+    case OP_LW: case OP_LR_W: shift = 2; sign = load = true; break;
+    case OP_LD: case OP_LR_D: shift = 3; load = true; break;
+    case OP_LBU: shift = 0; load = true; break;
+    case OP_LHU: shift = 1; load = true; break;
+    case OP_LWU: case OP_FLW: shift = 2; load = true; break;
+    case OP_FLD: shift = 3; load = true; break;
+    case OP_SB: shift = 0; store = true; break;
+    case OP_SH: shift = 1; store = true; break;
+    case OP_SW: case OP_FSW: shift = 2; store = true; break;
+    case OP_SD: case OP_FSD: shift = 3; store = true; break;
+    case OP_SC_W: case OP_SC_D:   /* a store, reported only when it happened */
+        if (!sc_accessed)
+            return;
+        shift = k == OP_SC_D ? 3 : 2;
+        store = true;
+        break;
+    default:   /* AMOs */
+        shift = (k >= OP_AMOSWAP_D && k <= OP_AMOMAXU_D) ? 3 : 2;
+        sign = shift == 2;
+        load = store = true;
+        break;
+    }
+    uint64_t mask = shift == 3 ? ~0ULL : (1ULL << (8u << shift)) - 1;
+    pm->size_shift = shift;
+    pm->sign_extend = sign;
+    uint64_t stored = pm->value;
+    if (load) {
+        pm->store = false;
+        pm->value = loaded & mask;
+        fire_mem(h, list, PMEM_R, pm);
+    }
+    if (store) {
+        pm->store = true;
+        pm->value = stored & mask;
+        if (k >= OP_AMOSWAP_W && k <= OP_AMOMAXU_D) {   /* the value an AMO wrote */
+            uint64_t cur = 0;
+            memcpy(&cur, amo_p, 1u << shift);
+            pm->value = cur & mask;
+        }
+        fire_mem(h, list, PMEM_W, pm);
+    }
+}
 
 const void *const *exec_labels(void)
 {
@@ -96,6 +160,8 @@ void tb_exec(struct hart *h, struct tb *tb)
             int r = EXACT(mmu_store_slow(h, va, SIZE, v));                     \
             if (r)                                                             \
                 RAISE(r, h->fault_tval);                                       \
+            if (unlikely(m->stop_requested))                                   \
+                goto stop_after;                                               \
         }                                                                      \
         NEXT();                                                                \
     }
@@ -129,6 +195,7 @@ void tb_exec(struct hart *h, struct tb *tb)
         if (r)                                                                 \
             RAISE(r, h->fault_tval);                                           \
         CT a, b = (CT)RS2, n;                                                  \
+        amo_p = p;                                                             \
         memcpy(&a, p, SIZE);                                                   \
         n = (EXPR);                                                            \
         memcpy(p, &n, SIZE);                                                   \
@@ -177,6 +244,10 @@ static void run(struct hart *h, struct tb *tb)
     uint64_t cause, tval;
     uint64_t icount = h->icount, limit = h->limit;
     int slot;
+    /* the memory access in progress, for plugin memory callbacks */
+    struct plugin_mem_access pm = {0};
+    uint8_t *amo_p = NULL;
+    bool sc_accessed = false;
 
     goto *op->h;
 
@@ -185,6 +256,38 @@ L_ILLEGAL:
 
 L_EXIT:
     CHAIN(1);
+
+L_PLUGIN_CB:
+    h->pc = PC;
+    h->icount = icount - (uint64_t)(tb->n_insns - op->idx);
+    plugin_run_cb(h, (const struct plugin_cb *)(uintptr_t)op->imm);
+    limit = h->limit;
+    NEXT();
+
+L_PLUGIN_INLINE: {
+    const struct plugin_cb *cb = (const struct plugin_cb *)(uintptr_t)op->imm;
+    *(uint64_t *)(void *)(cb->base + (size_t)h->id * cb->stride) += cb->imm;
+    NEXT();
+}
+
+L_PLUGIN_MEM_PRE: {
+    unsigned k = op->rm;
+    bool amo = k >= OP_LR_W && k <= OP_AMOMAXU_D;
+    pm.vaddr = amo ? RS1 : RS1 + (uint64_t)op->imm;
+    pm.value = (k == OP_FSW || k == OP_FSD) ? h->f[op->rs2] : RS2;
+    NEXT();
+}
+
+L_PLUGIN_MEM_POST: {
+    unsigned k = op->rm;
+    h->pc = PC;
+    h->icount = icount - (uint64_t)(tb->n_insns - op->idx);
+    plugin_mem_post(h, (const struct plugin_cb *)(uintptr_t)op->imm, k, &pm,
+                    (k == OP_FLW || k == OP_FLD) ? h->f[op->rd] : x[op->rd],
+                    amo_p, sc_accessed);
+    limit = h->limit;
+    NEXT();
+}
 
 L_LI:    RD = (uint64_t)op->imm; NEXT();
 L_ADDI:  RD = RS1 + (uint64_t)op->imm; NEXT();
@@ -397,6 +500,8 @@ L_SC_W: L_SC_D: {
             }
         }
     }
+    sc_accessed = ok;
+    amo_p = p;
     h->res_addr = ~0ULL;
     RD = ok ? 0 : 1;
     NEXT();
@@ -481,6 +586,12 @@ L_FCVT_D_L:  { FRM(); h->f[op->rd] = fpu_cvt_d_l((int64_t)RS1, rm, &fl); FDONE()
 L_FCVT_D_LU: { FRM(); h->f[op->rd] = fpu_cvt_d_lu(RS1, rm, &fl); FDONE(); }
 L_FMV_D_X: h->f[op->rd] = RS1; fs_dirty(h); NEXT();
 
+stop_after:
+    /* The store stopped the machine (test finisher): nothing after it runs. */
+    h->pc = LINK;
+    h->icount = icount - (uint64_t)(tb->n_insns - op->idx - 1);
+    return;
+
 exception:
     h->icount = icount - (uint64_t)(tb->n_insns - op->idx);
     hart_trap(h, cause, false, tval, PC);
@@ -506,8 +617,13 @@ chain_exit: {
     nt = tb_find(h, h->tbflags);
     if (!nt)
         return;
+    /* Chain only within one virtual page (and so one physical page):
+     * the source block is found again only while its virtual page maps
+     * its physical page, but a successor on another virtual page that
+     * aliases the same physical page can be remapped on its own. */
     if (tb->may_chain && nt->may_chain && tb_generation(m) == gen &&
-        ((tb->ppc ^ nt->ppc) & PAGE_MASK) == 0)
+        ((tb->ppc ^ nt->ppc) & PAGE_MASK) == 0 &&
+        ((tb->vpc ^ nt->vpc) & PAGE_MASK) == 0)
         tb->chain[slot] = nt;
     limit = h->limit;
     if (icount + nt->n_insns > limit)

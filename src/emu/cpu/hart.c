@@ -9,6 +9,7 @@
 #include "csr.h"
 #include "emu/machine.h"
 #include "mmu.h"
+#include "plugins/plugin.h"
 #include "tb.h"
 #include "util.h"
 
@@ -61,6 +62,15 @@ void hart_update_mode(struct hart *h)
 void hart_set_mip(struct hart *h, uint64_t mask, bool level)
 {
     uint64_t old = h->mip;
+    if (mask & MIP_SEIP) {
+        /* the PLIC's line: ORed with the software-written bit */
+        h->seip_ext = level;
+        mask &= ~MIP_SEIP;
+        if (level || h->seip_sw)
+            h->mip |= MIP_SEIP;
+        else
+            h->mip &= ~MIP_SEIP;
+    }
     if (level)
         h->mip |= mask;
     else
@@ -121,6 +131,8 @@ void hart_trap(struct hart *h, uint64_t cause, bool intr, uint64_t tval, uint64_
         h->priv = PRV_M;
     }
     hart_update_mode(h);
+    if (plugin_any)
+        plugin_discon(h, intr, epc, h->pc);
 }
 
 int hart_mret(struct hart *h)
@@ -186,14 +198,24 @@ void hart_run(struct hart *h, uint64_t turn_end)
     struct machine *m = h->m;
     while (!m->stop_requested && !m->reset_requested) {
         machine_update_timers(m, h);
+        /* A pending interrupt wakes wfi, even one that is disabled. */
+        if (h->wfi && (h->mip & h->mie))
+            h->wfi = false;
+        if (!h->wfi && h->sleeping) {
+            h->sleeping = false;
+            if (plugin_any)
+                plugin_vcpu_resume(h);
+        }
         int irq = hart_pending_irq(h);
         if (irq >= 0)
             hart_trap(h, (uint64_t)irq, true, 0, h->pc);
         if (h->wfi) {
-            if (h->mip & h->mie)
-                h->wfi = false;   /* a pending interrupt wakes wfi even if disabled */
-            else
-                return;
+            if (!h->sleeping) {
+                h->sleeping = true;
+                if (plugin_any)
+                    plugin_vcpu_idle(h);
+            }
+            return;
         }
         if (h->icount >= turn_end)
             return;

@@ -11,18 +11,27 @@
 #include "decode.h"
 #include "emu/machine.h"
 #include "mmu.h"
+#include "plugins/plugin.h"
 #include "util.h"
 
 #define TB_HASH_BITS 16
 #define TB_HASH_SIZE (1u << TB_HASH_BITS)
-/* Arena capacity in ops; blocks are flushed all at once when it fills. */
+/* Capacity in guest ops (one per instruction plus the exit): blocks are
+ * flushed all at once when it fills. Plugin ops are not counted, so plugins
+ * never change when a flush happens (design invariant 4); the memory that
+ * holds blocks grows in chunks as needed. */
 #define ARENA_OPS (1u << 20)
-#define TB_MAX_BYTES (sizeof(struct tb) + (TB_MAX_INSNS + 1) * sizeof(struct op))
+#define CHUNK_BYTES (8u << 20)
+
+struct chunk {
+    struct chunk *next;
+    size_t used, size;
+    uint8_t data[];
+};
 
 struct tb_cache {
     struct machine *m;
-    uint8_t *arena;
-    size_t arena_bytes, used_bytes;
+    struct chunk *chunks;     /* current chunk first */
     uint64_t used_ops;
     struct tb *hash[TB_HASH_SIZE];
     struct tb **page_tbs;     /* per RAM page: blocks with code on it */
@@ -37,13 +46,9 @@ int tb_cache_create(struct machine *m, struct tb_cache **out)
     if (!c)
         return -ENOMEM;
     c->m = m;
-    c->arena_bytes = (size_t)ARENA_OPS * sizeof(struct op) + 4096 * TB_MAX_BYTES / 8;
-    c->arena = malloc(c->arena_bytes);
     c->npages = m->bus.ram_size >> PAGE_SHIFT;
     c->page_tbs = calloc(c->npages ? c->npages : 1, sizeof(*c->page_tbs));
-    if (!c->arena || !c->page_tbs) {
-        free(c->arena);
-        free(c->page_tbs);
+    if (!c->page_tbs) {
         free(c);
         return -ENOMEM;
     }
@@ -51,13 +56,42 @@ int tb_cache_create(struct machine *m, struct tb_cache **out)
     return 0;
 }
 
+static void free_chunks(struct chunk *k)
+{
+    while (k) {
+        struct chunk *next = k->next;
+        free(k);
+        k = next;
+    }
+}
+
 void tb_cache_destroy(struct tb_cache *c)
 {
     if (!c)
         return;
-    free(c->arena);
+    free_chunks(c->chunks);
     free(c->page_tbs);
     free(c);
+}
+
+/* Memory for a block of n ops, or NULL when the host is out of memory. */
+static struct tb *tb_alloc(struct tb_cache *c, unsigned n)
+{
+    size_t bytes = (sizeof(struct tb) + n * sizeof(struct op) + 15) & ~(size_t)15;
+    struct chunk *k = c->chunks;
+    if (!k || k->size - k->used < bytes) {
+        size_t size = bytes > CHUNK_BYTES ? bytes : CHUNK_BYTES;
+        k = malloc(sizeof(*k) + size);
+        if (!k)
+            return NULL;
+        k->size = size;
+        k->used = 0;
+        k->next = c->chunks;
+        c->chunks = k;
+    }
+    struct tb *tb = (struct tb *)(k->data + k->used);
+    k->used += bytes;
+    return tb;
 }
 
 static inline unsigned tb_hash(uint64_t ppc, uint32_t flags)
@@ -91,8 +125,14 @@ void tb_flush_all(struct machine *m)
     struct tb_cache *c = m->tbc;
     memset(c->hash, 0, sizeof(c->hash));
     memset(c->page_tbs, 0, c->npages * sizeof(*c->page_tbs));
-    c->used_bytes = 0;
+    if (c->chunks) {   /* keep one chunk for what comes next */
+        free_chunks(c->chunks->next);
+        c->chunks->next = NULL;
+        c->chunks->used = 0;
+    }
     c->used_ops = 0;
+    if (plugin_any)
+        plugin_flush(m);
     c->generation++;
     c->stats.flushes++;
     for (int i = 0; i < m->nharts; i++)
@@ -210,29 +250,86 @@ static void emit(struct tb *tb, const struct insn *d, uint64_t pc, const void *c
         o->imm = (int64_t)(pc + (uint64_t)d->imm);
 }
 
+static bool is_mem_op(unsigned k)
+{
+    return (k >= OP_LB && k <= OP_SD) || (k >= OP_LR_W && k <= OP_AMOMAXU_D) ||
+           (k >= OP_FLW && k <= OP_FSD);
+}
+
+static unsigned count_cbs(const struct plugin_cb *cb)
+{
+    unsigned n = 0;
+    for (; cb; cb = cb->next)
+        n++;
+    return n;
+}
+
+/* Emits one op per callback record (registration order), at the position
+ * of instruction idx. */
+static void emit_cbs(struct tb *tb, const struct plugin_cb *cb, uint64_t pc, unsigned idx,
+                     const void *const *labels)
+{
+    for (; cb; cb = cb->next) {
+        struct insn d = {.op = cb->kind == PCB_INLINE_ADD ? OP_PLUGIN_INLINE : OP_PLUGIN_CB};
+        emit(tb, &d, pc, labels);
+        struct op *o = &tb->ops[tb->n_ops - 1];
+        o->imm = (int64_t)(uintptr_t)cb;
+        o->idx = (uint8_t)idx;
+    }
+}
+
+/* Describes the decoded block to the plugins and returns how many extra ops
+ * their instrumentation needs. */
+static unsigned plugin_describe(struct hart *h, struct plugin_tb *ptb, uint64_t vpc, uint64_t ppc,
+                                const uint8_t *host, const struct insn *ds, unsigned n)
+{
+    struct bus *b = &h->m->bus;
+    memset(ptb, 0, sizeof(*ptb));
+    ptb->vaddr = vpc;
+    ptb->paddr = ppc;
+    ptb->n = n;
+    ptb->hart = h;
+    ptb->exec_tail = &ptb->exec_cbs;
+    uint64_t off = 0;
+    for (unsigned i = 0; i < n; i++) {
+        struct plugin_insn *pi = &ptb->insns[i];
+        pi->vaddr = vpc + off;
+        pi->paddr = ppc + off;
+        pi->haddr = bus_is_ram(b, ppc + off, ds[i].len) ? bus_ram_ptr(b, ppc + off) : NULL;
+        pi->data = ds[i].raw;
+        pi->len = ds[i].len;
+        pi->op_kind = ds[i].op;
+        pi->is_mem = is_mem_op(ds[i].op);
+        pi->exec_tail = &pi->exec_cbs;
+        pi->mem_tail = &pi->mem_cbs;
+        off += ds[i].len;
+    }
+    (void)host;
+    plugin_tb_trans(ptb);
+    unsigned extra = count_cbs(ptb->exec_cbs);
+    for (unsigned i = 0; i < n; i++) {
+        extra += count_cbs(ptb->insns[i].exec_cbs);
+        if (ptb->insns[i].mem_cbs && ptb->insns[i].is_mem)
+            extra += 2;
+    }
+    return extra;
+}
+
 static struct tb *translate(struct hart *h, uint64_t vpc, uint64_t ppc,
                             const uint8_t *host, uint32_t flags)
 {
     struct tb_cache *c = h->m->tbc;
-    if (c->used_bytes + TB_MAX_BYTES > c->arena_bytes || c->used_ops + TB_MAX_INSNS + 1 > ARENA_OPS)
+    if (c->used_ops + TB_MAX_INSNS + 1 > ARENA_OPS)
         tb_flush_all(h->m);
 
-    struct tb *tb = (struct tb *)(c->arena + c->used_bytes);
-    memset(tb, 0, sizeof(*tb));
-    tb->vpc = vpc;
-    tb->ppc = ppc;
-    tb->ppc2 = ~0ULL;
-    tb->flags = flags;
-    tb->valid = true;
-    tb->may_chain = !(flags & TBF_SINGLE);
-
-    const void *const *labels = exec_labels();
+    /* Decode the block first. */
+    struct insn ds[TB_MAX_INSNS];
+    unsigned n = 0;
     unsigned max = (flags & TBF_SINGLE) ? 1 : TB_MAX_INSNS;
     uint64_t page_left = PAGE_SIZE - (ppc & (PAGE_SIZE - 1));
-    uint64_t off = 0;
-    struct insn d;
+    uint64_t off = 0, exit0 = 0, ppc2 = ~0ULL;
 
-    while (tb->n_insns < max) {
+    while (n < max) {
         if (off + 2 > page_left)
             break;
         uint16_t lo;
@@ -242,7 +339,7 @@ static struct tb *translate(struct hart *h, uint64_t vpc, uint64_t ppc,
             if (off + 4 <= page_left) {
                 memcpy(&raw, host + off, 4);
             } else {
-                if (tb->n_insns > 0)
+                if (n > 0)
                     break;   /* a straddling instruction gets a block of its own */
                 uint64_t pa2;
                 const uint8_t *host2;
@@ -254,38 +351,83 @@ static struct tb *translate(struct hart *h, uint64_t vpc, uint64_t ppc,
                 uint16_t hi;
                 memcpy(&hi, host2, 2);
                 raw = lo | ((uint32_t)hi << 16);
-                tb->ppc2 = pa2 & PAGE_MASK;
-                tb->may_chain = false;
+                ppc2 = pa2 & PAGE_MASK;
                 max = 1;
             }
         }
-        decode(raw, &d);
-        if ((d.cls & INSN_FP) && (flags & TBF_FS_OFF)) {
-            d.op = OP_ILLEGAL;
-            d.cls = INSN_ENDS_BLOCK;
+        struct insn *d = &ds[n];
+        decode(raw, d);
+        if ((d->cls & INSN_FP) && (flags & TBF_FS_OFF)) {
+            d->op = OP_ILLEGAL;
+            d->cls = INSN_ENDS_BLOCK;
         }
         uint64_t pc = vpc + off;
-        emit(tb, &d, pc, labels);
-        tb->n_insns++;
-        off += d.len;
-        if (d.cls & INSN_ENDS_BLOCK) {
-            if (d.op == OP_JAL)
-                tb->exit_pc[0] = pc + (uint64_t)d.imm;
-            else if (d.op >= OP_BEQ && d.op <= OP_BGEU)
-                tb->exit_pc[0] = pc + (uint64_t)d.imm;
+        n++;
+        off += d->len;
+        if (d->cls & INSN_ENDS_BLOCK) {
+            if (d->op == OP_JAL || (d->op >= OP_BEQ && d->op <= OP_BGEU))
+                exit0 = pc + (uint64_t)d->imm;
             break;
         }
     }
+
+    static struct plugin_tb ptb;
+    unsigned extra = plugin_translation_enabled ? plugin_describe(h, &ptb, vpc, ppc, host, ds, n) : 0;
+
+    struct tb *tb = tb_alloc(c, n + 1 + extra);
+    if (!tb) {
+        rp_error(-ENOMEM, "out of host memory for translated code");
+        h->m->stop_requested = true;
+        h->m->stop_reason = STOP_ERROR;
+        return NULL;
+    }
+    memset(tb, 0, sizeof(*tb));
+    tb->vpc = vpc;
+    tb->ppc = ppc;
+    tb->ppc2 = ppc2;
+    tb->flags = flags;
+    tb->valid = true;
+    tb->may_chain = !(flags & TBF_SINGLE) && ppc2 == ~0ULL;
+    tb->exit_pc[0] = exit0;
     tb->exit_pc[1] = vpc + off;
     tb->pend = ppc + (off < page_left ? off : page_left);
+
+    const void *const *labels = exec_labels();
+    if (extra)
+        emit_cbs(tb, ptb.exec_cbs, vpc, 0, labels);
+    uint64_t pc = vpc;
+    for (unsigned i = 0; i < n; i++) {
+        const struct plugin_insn *pi = extra ? &ptb.insns[i] : NULL;
+        bool mem = pi && pi->mem_cbs && pi->is_mem;
+        if (pi)
+            emit_cbs(tb, pi->exec_cbs, pc, i, labels);
+        if (mem) {
+            struct insn pre = ds[i];
+            pre.op = OP_PLUGIN_MEM_PRE;
+            pre.cls = ds[i].cls & INSN_FP;
+            emit(tb, &pre, pc, labels);
+            tb->ops[tb->n_ops - 1].rm = (uint8_t)ds[i].op;
+        }
+        emit(tb, &ds[i], pc, labels);
+        tb->n_insns++;
+        if (mem) {
+            struct insn post = ds[i];
+            post.op = OP_PLUGIN_MEM_POST;
+            post.cls = ds[i].cls & INSN_FP;
+            emit(tb, &post, pc, labels);
+            struct op *o = &tb->ops[tb->n_ops - 1];
+            o->rm = (uint8_t)ds[i].op;
+            o->imm = (int64_t)(uintptr_t)pi->mem_cbs;
+            o->idx = (uint8_t)i;
+        }
+        pc += ds[i].len;
+    }
     /* Fall-through exit (also after a conditional branch). */
     struct insn ex = {.op = OP_EXIT, .len = 0, .raw = 0};
     emit(tb, &ex, vpc + off, labels);
     tb->ops[tb->n_ops - 1].idx = (uint8_t)tb->n_insns;
 
-    c->used_bytes += sizeof(struct tb) + tb->n_ops * sizeof(struct op);
-    c->used_bytes = (c->used_bytes + 15) & ~(size_t)15;
-    c->used_ops += tb->n_ops;
+    c->used_ops += n + 1;
     c->stats.translated++;
 
     unsigned hidx = tb_hash(ppc, flags);

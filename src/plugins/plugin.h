@@ -1,0 +1,141 @@
+/* The plugin layer's internal interface: what the emulator calls (hooks at
+ * translation, idle/resume, traps, flushes, exit) and the records that
+ * instrumentation leaves in translated blocks. The public, QEMU-compatible
+ * API (include/reprise/qemu-plugin.h) is implemented on top of this in
+ * src/plugins/api.c; the loader in src/plugins/loader.c. Plugins see only the
+ * public API; the emulator sees only this header. */
+#ifndef REPRISE_PLUGIN_H
+#define REPRISE_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct hart;
+struct machine;
+struct machine_config;
+struct plugin;
+
+/* ---- instrumentation records ----------------------------------------------
+ * One record per registered callback or inline operation. Records are
+ * allocated by the plugin layer during the translation callback and live
+ * until the next full code flush (plugin_flush), so translated blocks may
+ * point at them. Lists keep registration order. */
+
+enum plugin_cb_kind {
+    PCB_CB,            /* call fn(vcpu_index, userdata) */
+    PCB_COND_CB,       /* call fn if *entry(vcpu) <cond> imm */
+    PCB_INLINE_ADD,    /* *entry(vcpu) += imm */
+    PCB_INLINE_STORE,  /* *entry(vcpu) = imm */
+    PCB_MEM_CB,        /* memory: call fn(vcpu_index, meminfo, vaddr, userdata) */
+};
+
+/* QEMU's qemu_plugin_cond values */
+enum plugin_cond { PCOND_NEVER, PCOND_ALWAYS, PCOND_EQ, PCOND_NE, PCOND_LT, PCOND_LE,
+                   PCOND_GT, PCOND_GE };
+
+/* QEMU's qemu_plugin_mem_rw values */
+enum { PMEM_R = 1, PMEM_W = 2, PMEM_RW = 3 };
+
+/* The emulator reads a record's fields when it runs it, not when it
+ * translates: a plugin's reset or uninstall disables its records in place
+ * (inline ops then touch a scratch word, conditions become NEVER,
+ * callbacks become no-ops). */
+struct plugin_cb {
+    enum plugin_cb_kind kind;
+    struct plugin *owner;
+    void *fn;
+    void *userdata;
+    unsigned rw;          /* PCB_MEM_CB, inline mem ops: PMEM_* filter */
+    /* inline ops and conditions: entry(vcpu) = (uint64_t *)(base + vcpu * stride) */
+    char *base;
+    size_t stride;        /* 0 for a v1 inline op on a raw pointer */
+    uint64_t imm;
+    enum plugin_cond cond;
+    struct plugin_cb *next;
+};
+
+/* What a plugin sees of an instruction while a block is translated
+ * (struct qemu_plugin_insn). */
+struct plugin_insn {
+    uint64_t vaddr;
+    uint64_t paddr;
+    void *haddr;          /* host pointer into guest RAM, NULL outside RAM */
+    uint32_t data;        /* instruction bits, little-endian */
+    unsigned len;         /* 2 or 4 */
+    unsigned op_kind;     /* enum op_kind (decode.h) */
+    bool is_mem;          /* loads, stores, AMOs */
+    struct plugin_cb *exec_cbs, **exec_tail;   /* before the instruction */
+    struct plugin_cb *mem_cbs, **mem_tail;     /* after each successful access */
+};
+
+/* struct qemu_plugin_tb */
+struct plugin_tb {
+    uint64_t vaddr, paddr;
+    unsigned n;
+    struct plugin_insn insns[64];
+    struct plugin_cb *exec_cbs, **exec_tail;   /* at block entry */
+    struct hart *hart;
+};
+
+/* The last memory access, as the interpreter leaves it for memory callbacks. */
+struct plugin_mem_access {
+    uint64_t vaddr;
+    uint64_t value;       /* value loaded or stored (low size bytes) */
+    unsigned size_shift;  /* log2 of the access size */
+    bool store, sign_extend;
+};
+
+/* ---- hooks the emulator calls -------------------------------------------- */
+
+/* Loads every plugin named in cfg (after the machine is built, before it
+ * runs). mode is "run", "record" or "replay" (time control is refused in the
+ * latter two). Returns 0 or a negative code with one sentence (missing file,
+ * not a shared object, missing symbol, unsupported version, install failed);
+ * on failure no plugin stays loaded. */
+int plugin_load_all(const struct machine_config *cfg, struct machine *m, const char *mode);
+
+/* True when some plugin registered a translation callback: the translator
+ * then describes each new block and weaves in what plugins register. */
+extern bool plugin_translation_enabled;
+
+/* Calls every tb_trans callback on tb (filled by the translator: vaddr,
+ * paddr, n, insns[i].vaddr/paddr/haddr/data/len/op_kind/is_mem, hart; the
+ * lists empty). Afterwards the lists hold what plugins registered. */
+void plugin_tb_trans(struct plugin_tb *tb);
+
+/* Runs one record from translated code: h is the executing hart (pc and
+ * icount are up to date for the instruction about to run). */
+void plugin_run_cb(struct hart *h, const struct plugin_cb *cb);
+void plugin_run_mem_cb(struct hart *h, const struct plugin_cb *cb,
+                       const struct plugin_mem_access *acc);
+
+void plugin_vcpu_init(struct hart *h);
+void plugin_vcpu_exit(struct hart *h);
+void plugin_vcpu_idle(struct hart *h);
+void plugin_vcpu_resume(struct hart *h);
+
+/* A trap was taken: interrupt (true) or exception; from = epc, to = handler. */
+void plugin_discon(struct hart *h, bool interrupt, uint64_t from, uint64_t to);
+
+/* The code cache was flushed: runs flush callbacks and frees records. */
+void plugin_flush(struct machine *m);
+
+/* Runs atexit callbacks, uninstalls every plugin, closes the log file. */
+void plugin_exit_all(struct machine *m);
+
+/* True when any plugin is loaded (idle/resume and trap hooks are then called). */
+extern bool plugin_any;
+
+/* The hart whose callback is running (what register and memory queries
+ * act on), or NULL outside callbacks. The plugin layer sets it around every
+ * callback it runs from the hooks above, so the emulator need not. */
+extern struct hart *plugin_current_hart;
+
+/* qemu_plugin_set_pc (run mode only): the emulator may install a function
+ * that abandons the instruction being executed on h and resumes the hart
+ * loop at pc; it must not return. While NULL, set_pc reports that it is not
+ * supported and stops the process. */
+extern void (*plugin_set_pc_handler)(struct hart *h, uint64_t pc);
+
+#endif
