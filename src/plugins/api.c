@@ -11,6 +11,7 @@
 #include "disas.h"
 #include "emu/bus.h"
 #include "emu/cpu/cpu.h"
+#include "emu/cpu/mmu.h"
 #include "emu/machine.h"
 #include "internal.h"
 #include "reprise/qemu-plugin.h"
@@ -451,39 +452,7 @@ qemu_plugin_mem_value qemu_plugin_mem_get_value(qemu_plugin_meminfo_t info)
  * the hart just accessed); M-mode and bare translation are exact. */
 bool plugin_translate(struct hart *h, uint64_t va, bool store, uint64_t *pa)
 {
-    if (!h)
-        return false;
-    int prv = h->priv;
-    if (prv == PRV_M && (h->mstatus & MSTATUS_MPRV))
-        prv = (int)((h->mstatus & MSTATUS_MPP) >> 11);
-    if (prv == PRV_M || (h->satp >> 60) == 0) {
-        *pa = va;
-        return true;
-    }
-    uint64_t page = va & PAGE_MASK;
-    struct bus *b = &h->m->bus;
-    for (int idx = 0; idx < MMU_COUNT; idx++) {
-        if (idx == MMU_M)
-            continue;
-        const struct tlb_entry *e = &h->tlb[idx][(va >> PAGE_SHIFT) & (TLB_SIZE - 1)];
-        if (e->tag_r != page && e->tag_w != page && e->tag_x != page)
-            continue;
-        if (store && e->tag_w != page && e->tag_r != page)
-            continue;
-        const uint8_t *host = (const uint8_t *)(e->addend + va);
-        if (host >= b->ram && host < b->ram + b->ram_size) {
-            *pa = b->ram_base + (uint64_t)(host - b->ram);
-            return true;
-        }
-        for (int i = 0; i < b->nregions; i++) {
-            const struct bus_region *r = &b->regions[i];
-            if (r->mem && host >= r->mem && host < r->mem + r->size) {
-                *pa = r->base + (uint64_t)(host - r->mem);
-                return true;
-            }
-        }
-    }
-    return false;
+    return h && mmu_translate_debug(h, va, store ? ACC_W : ACC_R, pa) == 0;
 }
 
 struct qemu_plugin_hwaddr {

@@ -40,8 +40,9 @@ static int idx_priv(int idx)
     return idx == MMU_U ? PRV_U : idx == MMU_M ? PRV_M : PRV_S;
 }
 
-/* Walks the page table. Returns 0 with *pa, or an exception cause. */
-static int walk(struct hart *h, uint64_t va, int acc, int idx, uint64_t *pa)
+/* Walks the page table. Returns 0 with *pa, or an exception cause. A probe
+ * (for debuggers and plugins) changes nothing: no A/D update. */
+static int walk(struct hart *h, uint64_t va, int acc, int idx, bool probe, uint64_t *pa)
 {
     struct bus *b = &h->m->bus;
     unsigned mode = h->satp >> 60;
@@ -85,7 +86,7 @@ static int walk(struct hart *h, uint64_t va, int acc, int idx, uint64_t *pa)
         if (i > 0 && (ppn & ((1ULL << (9 * i)) - 1)))
             return page_fault[acc];   /* misaligned superpage */
         uint64_t want = PTE_A | (acc == ACC_W ? PTE_D : 0);
-        if ((pte & want) != want) {
+        if ((pte & want) != want && !probe) {
             pte |= want;
             memcpy(pp, &pte, 8);
             if (tb_page_has_code(h->m, pte_pa))
@@ -130,7 +131,7 @@ int mmu_translate(struct hart *h, uint64_t va, unsigned size, int acc, int idx, 
     if (prv == PRV_M || (h->satp >> 60) == 0)
         *pa = va;
     else
-        r = walk(h, va, acc, idx, pa);
+        r = walk(h, va, acc, idx, false, pa);
     if (r)
         return r;
     bool whole_page;
@@ -139,6 +140,18 @@ int mmu_translate(struct hart *h, uint64_t va, unsigned size, int acc, int idx, 
     if (whole_page)
         tlb_fill(h, idx, va, *pa, acc);
     return 0;
+}
+
+int mmu_translate_debug(struct hart *h, uint64_t va, int acc, uint64_t *pa)
+{
+    int idx = acc == ACC_X ? (h->priv == PRV_M ? MMU_M : h->priv == PRV_S ? MMU_S : MMU_U)
+                           : mmu_data_index(h);
+    int prv = idx_priv(idx);
+    if (prv == PRV_M || (h->satp >> 60) == 0) {
+        *pa = va;
+        return 0;
+    }
+    return walk(h, va, acc, idx, true, pa);
 }
 
 static int load_aligned(struct hart *h, uint64_t va, unsigned size, uint64_t *val)

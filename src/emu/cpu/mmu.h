@@ -19,6 +19,11 @@ int mmu_data_index(const struct hart *h);
  * returns the exception cause (page fault or access fault for acc). */
 int mmu_translate(struct hart *h, uint64_t va, unsigned size, int acc, int idx, uint64_t *pa);
 
+/* Translates va as an access of type acc at h's current privilege would,
+ * but changes nothing: no TLB fill, no A/D update, no trap, no PMP check.
+ * For plugins and debuggers. Returns 0 with *pa, or the exception cause. */
+int mmu_translate_debug(struct hart *h, uint64_t va, int acc, uint64_t *pa);
+
 /* Slow paths: any alignment, device memory, TLB refill. They return 0, or an
  * exception cause with the faulting address in h->fault_tval. */
 int mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val);
