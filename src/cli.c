@@ -320,9 +320,33 @@ static int opt_output(struct cli *c, const char *name, const char *val)
     return opt_file(&c->log_path, name, val);
 }
 
+/* Adds a virtio device in command-line order; its slot and drive are
+ * resolved by resolve_virtio once every option has been read. drive_ref is
+ * the -device's drive= (copied), or NULL. */
+static int add_virtio(struct cli *c, const char *name, enum virtio_kind kind, int drive,
+                      const char *drive_ref, int bus)
+{
+    if (c->cfg.nvirtio >= MAX_VIRTIO)
+        return rp_error(-EINVAL, "%s: too many virtio devices (virt has %d virtio-mmio "
+                        "slots)", name, MAX_VIRTIO);
+    int k = c->cfg.nvirtio;
+    if (drive_ref && !(c->device_drive[k] = strdup(drive_ref)))
+        return rp_error(-ENOMEM, "out of memory while parsing options");
+    c->cfg.virtio[k] = (struct virtio_spec){ .kind = kind, .drive = drive, .slot = -1 };
+    c->device_bus[k] = bus;
+    c->cfg.nvirtio++;
+    return 0;
+}
+
+/* -drive: if=virtio (or no if=) puts the image on its own virtio-blk device
+ * in command-line order. QEMU's riscv virt would make that a virtio-blk-pci
+ * device; Reprise has no PCI and maps it to virtio-mmio, which is what the
+ * guests see with QEMU's -device virtio-blk-device. if=none,id=X only
+ * defines the image, for -device virtio-blk-device,drive=X. */
 static int opt_drive(struct cli *c, const char *name, const char *val)
 {
-    const char *file = NULL;
+    const char *file = NULL, *id = NULL;
+    bool if_none = false;
     struct kvlist l;
     int rc = kvl_parse(val, &l);
     if (rc)
@@ -338,14 +362,21 @@ static int opt_drive(struct cli *c, const char *name, const char *val)
                 rc = rp_error(-EINVAL, "%s: format=%s is not supported (only raw images; "
                               "convert with qemu-img convert -O raw)", name, v);
         } else if (!strcmp(k, "if")) {
-            if (strcmp(v, "virtio"))
-                rc = rp_error(-EINVAL, "%s: if=%s is not supported (only if=virtio)", name, v);
+            if (!strcmp(v, "none"))
+                if_none = true;
+            else if (!strcmp(v, "virtio"))
+                if_none = false;
+            else
+                rc = rp_error(-EINVAL, "%s: if=%s is not supported (only if=virtio or "
+                              "if=none)", name, v);
         } else if (!strcmp(k, "media")) {
             if (strcmp(v, "disk"))
                 rc = rp_error(-EINVAL, "%s: media=%s is not supported (only media=disk)",
                               name, v);
-        } else if (strcmp(k, "id") && strcmp(k, "cache") && strcmp(k, "aio")) {
-            /* id, cache and aio change nothing the guest sees. */
+        } else if (!strcmp(k, "id")) {
+            id = v;
+        } else if (strcmp(k, "cache") && strcmp(k, "aio")) {
+            /* cache and aio change nothing the guest sees. */
             rc = rp_error(-EINVAL, "%s: unsupported property '%s' (expected "
                           "file=F,format=raw,if=virtio)", name, k);
         }
@@ -353,17 +384,148 @@ static int opt_drive(struct cli *c, const char *name, const char *val)
     if (!rc && (!file || !*file))
         rc = rp_error(-EINVAL, "%s: missing file= (as in file=disk.img,format=raw,if=virtio)",
                       name);
+    if (!rc && if_none && (!id || !*id))
+        rc = rp_error(-EINVAL, "%s: if=none needs id= (as in file=F,format=raw,if=none,id=d0, "
+                      "used by -device virtio-blk-device,drive=d0)", name);
+    for (int i = 0; !rc && id && i < c->cfg.ndrives; i++)
+        if (c->drive_ids[i] && !strcmp(c->drive_ids[i], id))
+            rc = rp_error(-EINVAL, "%s: duplicate drive id '%s'", name, id);
     if (!rc && c->cfg.ndrives >= MAX_DRIVES)
         rc = rp_error(-EINVAL, "%s: too many drives (at most %d)", name, MAX_DRIVES);
     if (!rc) {
-        char *s = strdup(file);
-        if (s)
-            c->cfg.drives[c->cfg.ndrives++] = s;
-        else
+        int d = c->cfg.ndrives;
+        char *s = strdup(file), *sid = id ? strdup(id) : NULL;
+        if (!s || (id && !sid)) {
+            free(s);
+            free(sid);
             rc = rp_error(-ENOMEM, "out of memory while parsing options");
+        } else {
+            c->cfg.drives[d] = s;
+            c->drive_ids[d] = sid;
+            c->drive_if_none[d] = if_none;
+            c->cfg.ndrives++;
+            if (!if_none)
+                rc = add_virtio(c, name, VIRTIO_KIND_BLK, d, NULL, -1);
+        }
     }
     kvl_free(&l);
     return rc;
+}
+
+#define VIRTIO_BUS_PREFIX "virtio-mmio-bus."
+
+/* -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N] or
+ * -device virtio-rng-device[,bus=virtio-mmio-bus.N]. */
+static int opt_device(struct cli *c, const char *name, const char *val)
+{
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    enum virtio_kind kind = VIRTIO_KIND_BLK;
+    const char *drv = l.n ? (l.items[0].val ? NULL : l.items[0].key) : NULL;
+    const char *drive = NULL;
+    int bus = -1;
+    if (l.n && !strcmp(l.items[0].key, "driver") && l.items[0].val)
+        drv = l.items[0].val;
+    if (!drv) {
+        rc = rp_error(-EINVAL, "%s: missing the device name (virtio-blk-device or "
+                      "virtio-rng-device)", name);
+    } else if (!strcmp(drv, "help") || !strcmp(drv, "?")) {
+        rc = rp_error(-EINVAL, "%s: the supported devices are virtio-blk-device and "
+                      "virtio-rng-device", name);
+    } else if (!strcmp(drv, "virtio-blk-device")) {
+        kind = VIRTIO_KIND_BLK;
+    } else if (!strcmp(drv, "virtio-rng-device")) {
+        kind = VIRTIO_KIND_RNG;
+    } else {
+        rc = rp_error(-EINVAL, "%s: device '%s' is not supported (only virtio-blk-device "
+                      "and virtio-rng-device, on virtio-mmio)", name, drv);
+    }
+    for (int i = 1; i < l.n && !rc; i++) {
+        const char *k = l.items[i].key, *v = l.items[i].val;
+        long n;
+        size_t plen = strlen(VIRTIO_BUS_PREFIX);
+        if (!v) {
+            rc = rp_error(-EINVAL, "%s: '%s' needs a value (as in %s=...)", name, k, k);
+        } else if (!strcmp(k, "drive") && kind == VIRTIO_KIND_BLK) {
+            drive = v;
+        } else if (!strcmp(k, "bus")) {
+            if (strncmp(v, VIRTIO_BUS_PREFIX, plen) || parse_count(v + plen, &n) < 0 ||
+                n >= MAX_VIRTIO)
+                rc = rp_error(-EINVAL, "%s: bus '%s' does not exist (virt has "
+                              "virtio-mmio-bus.0 to virtio-mmio-bus.%d)", name, v,
+                              MAX_VIRTIO - 1);
+            else
+                bus = (int)n;
+        } else if (strcmp(k, "id")) {
+            rc = rp_error(-EINVAL, "%s: unsupported property '%s' for device '%s'",
+                          name, k, drv);
+        }
+    }
+    if (!rc && kind == VIRTIO_KIND_BLK && (!drive || !*drive))
+        rc = rp_error(-EINVAL, "%s: virtio-blk-device needs drive=ID (of a -drive "
+                      "file=F,format=raw,if=none,id=ID)", name);
+    if (!rc)
+        rc = add_virtio(c, name, kind, -1, kind == VIRTIO_KIND_BLK ? drive : NULL, bus);
+    kvl_free(&l);
+    return rc;
+}
+
+/* -global: only virtio-mmio.force-legacy, which selects the register layout
+ * of every virtio-mmio transport (QEMU 7.2 defaults to legacy, version 1). */
+static int opt_global(struct cli *c, const char *name, const char *val)
+{
+    const char *prop = "virtio-mmio.force-legacy=";
+    size_t n = strlen(prop);
+    int b;
+    if (strncmp(val, prop, n))
+        return rp_error(-EINVAL, "%s: '%s' is not supported (only "
+                        "virtio-mmio.force-legacy=true|false)", name, val);
+    if ((b = parse_bool(val + n)) < 0 || !val[n])
+        return rp_error(-EINVAL, "%s: '%s' is not a boolean (use true or false)", name,
+                        val + n);
+    c->cfg.virtio_legacy = b == 1;
+    return 0;
+}
+
+/* Binds each -device to its drive and gives every virtio device its slot,
+ * in command-line order, as QEMU's virt does: bus= takes that slot, else the
+ * highest free one. */
+static int resolve_virtio(struct cli *c)
+{
+    struct machine_config *cfg = &c->cfg;
+    bool used_slot[MAX_VIRTIO] = {false}, used_drive[MAX_DRIVES] = {false};
+    for (int k = 0; k < cfg->nvirtio; k++) {
+        struct virtio_spec *v = &cfg->virtio[k];
+        if (v->kind == VIRTIO_KIND_BLK && c->device_drive[k]) {
+            const char *ref = c->device_drive[k];
+            for (int d = 0; d < cfg->ndrives && v->drive < 0; d++)
+                if (c->drive_ids[d] && !strcmp(c->drive_ids[d], ref))
+                    v->drive = d;
+            if (v->drive < 0)
+                return rp_error(-EINVAL, "-device: drive '%s' is not defined (add -drive "
+                                "file=F,format=raw,if=none,id=%s)", ref, ref);
+            if (!c->drive_if_none[v->drive] || used_drive[v->drive])
+                return rp_error(-EINVAL, "-device: drive '%s' is already in use by another "
+                                "device", ref);
+        }
+        if (v->drive >= 0)
+            used_drive[v->drive] = true;
+        int bus = c->device_bus[k];
+        if (bus >= 0) {
+            if (used_slot[bus])
+                return rp_error(-EINVAL, "-device: bus 'virtio-mmio-bus.%d' is full "
+                                "(another device is on it)", bus);
+            v->slot = bus;
+        } else {
+            for (int s = MAX_VIRTIO - 1; s >= 0 && v->slot < 0; s--)
+                if (!used_slot[s])
+                    v->slot = s;
+        }
+        used_slot[v->slot] = true;
+    }
+    return 0;
 }
 
 static int opt_plugin(struct cli *c, const char *name, const char *val)
@@ -499,7 +661,9 @@ static const struct cli_opt options[] = {
     { "-kernel", NULL, "FILE", ON_MACHINE, opt_kernel },
     { "-initrd", NULL, "FILE", ON_MACHINE, opt_initrd },
     { "-append", NULL, "STRING", ON_MACHINE, opt_append },
-    { "-drive", NULL, "file=F,format=raw,if=virtio", ON_MACHINE, opt_drive },
+    { "-drive", NULL, "file=F,format=raw,if=virtio|none[,id=ID]", ON_MACHINE, opt_drive },
+    { "-device", NULL, "virtio-blk-device,drive=ID|virtio-rng-device", ON_MACHINE, opt_device },
+    { "-global", NULL, "virtio-mmio.force-legacy=true|false", ON_MACHINE, opt_global },
     { "-dumpdtb", NULL, "FILE", ON_MACHINE, opt_dumpdtb },
     { "-net", NULL, "none", ON_MACHINE, opt_only_none },
     { "-nographic", NULL, NULL, ON_EXEC, opt_noop },
@@ -574,7 +738,10 @@ static int cli_check(struct cli *c)
         if (!c->log_path)
             return rp_error(-EINVAL, "record: missing -o FILE (where to write the recording)");
         /* fall through */
-    case CMD_RUN:
+    case CMD_RUN: {
+        int rc = resolve_virtio(c);
+        if (rc)
+            return rc;
         if (cfg->bios && !strcmp(cfg->bios, "none") && !cfg->kernel)
             return rp_error(-EINVAL, "nothing to run: -bios none needs -kernel FILE");
         if (cfg->initrd && !cfg->kernel)
@@ -582,6 +749,7 @@ static int cli_check(struct cli *c)
         if (cfg->append && !cfg->kernel)
             return rp_error(-EINVAL, "-append is only allowed with -kernel");
         return 0;
+    }
     case CMD_REPLAY:
         if (!c->log_path)
             return rp_error(-EINVAL, "replay: missing the recording to replay "
@@ -711,6 +879,10 @@ int cli_parse(int argc, char **argv, struct cli *out)
 
 void cli_free(struct cli *c)
 {
+    for (int i = 0; i < MAX_DRIVES; i++)
+        free(c->drive_ids[i]);
+    for (int i = 0; i < MAX_VIRTIO; i++)
+        free(c->device_drive[i]);
     config_free(&c->cfg);
     free(c->log_path);
     memset(c, 0, sizeof(*c));
@@ -748,8 +920,21 @@ void cli_usage(FILE *f)
 "  -initrd FILE             initial RAM disk (needs -kernel)\n"
 "  -append STRING           kernel command line (needs -kernel)\n"
 "  -drive file=F,format=raw,if=virtio\n"
-"                           a raw disk image on virtio-blk (up to 8); recording\n"
-"                           never writes it\n"
+"                           a raw disk image on its own virtio-blk device (up to\n"
+"                           8), in command-line order; on virtio-mmio, where\n"
+"                           QEMU's riscv virt would use PCI. A plain run writes\n"
+"                           the image; record and replay never do (writes go to\n"
+"                           a copy-on-write overlay in memory)\n"
+"  -drive file=F,format=raw,if=none,id=ID\n"
+"                           a raw disk image for -device ...,drive=ID\n"
+"  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]\n"
+"  -device virtio-rng-device[,bus=virtio-mmio-bus.N]\n"
+"                           a virtio-mmio device; like QEMU, each goes to the\n"
+"                           highest free slot (7 first) unless bus= names one.\n"
+"                           The entropy it hands out is recorded\n"
+"  -global virtio-mmio.force-legacy=true|false\n"
+"                           legacy (version 1, the default as in QEMU 7.2) or\n"
+"                           modern (version 2) virtio-mmio registers\n"
 "  -dumpdtb FILE            write the device tree to FILE and exit\n"
 "  -net none                no network (accepted for compatibility)\n"
 "\n"

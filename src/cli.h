@@ -17,6 +17,12 @@ struct cli {
     char *log_path;             /* record -o FILE; replay FILE; info FILE (owned) */
     bool stats;                 /* --stats: print instruction count and time on exit */
     bool info_events;           /* info --events */
+    /* Parsing state, resolved once every option is read (owned): the id= of
+     * each -drive, whether it was if=none, and the drive= of each -device. */
+    char *drive_ids[MAX_DRIVES];
+    bool drive_if_none[MAX_DRIVES];
+    char *device_drive[MAX_VIRTIO];
+    int device_bus[MAX_VIRTIO];  /* bus=virtio-mmio-bus.N, or -1 */
 };
 
 /* Parses argv (argv[0] is the program name) into *out, which need not be

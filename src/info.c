@@ -106,6 +106,13 @@ int cmd_info(struct cli *cli)
             printf("%-14s %s (%" PRIu64 " bytes, sha256 %.16s...)\n", h.images[i].role,
                    h.images[i].path, h.images[i].size, hx);
         }
+        for (unsigned i = 0; i < h.ndevices; i++) {
+            const struct rlog_device *d = &h.devices[i];
+            printf("virtio-mmio.%u  %s", d->slot, d->type);
+            if (d->drive >= 0 && (unsigned)d->drive < h.ndrives)
+                printf(" on %s", h.drives[d->drive]);
+            printf(" (%s)\n", h.virtio_legacy ? "legacy" : "modern");
+        }
         if (h.append)
             printf("append:        %s\n", h.append);
         printf("command:      ");

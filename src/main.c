@@ -138,11 +138,26 @@ static int header_from_config(const struct machine_config *c, int argc, char **a
     h->argv = calloc((size_t)argc + 1, sizeof(char *));
     for (int i = 0; i < argc && h->argv; i++)
         h->argv[i] = strdup(argv[i]);
+    for (int i = 0; i < c->ndrives; i++)
+        h->drives[h->ndrives++] = strdup(c->drives[i]);
+    for (int i = 0; i < c->nvirtio; i++) {
+        const struct virtio_spec *v = &c->virtio[i];
+        struct rlog_device *d = &h->devices[h->ndevices++];
+        d->type = strdup(v->kind == VIRTIO_KIND_BLK ? "virtio-blk-device" : "virtio-rng-device");
+        d->slot = (unsigned)v->slot;
+        d->drive = v->kind == VIRTIO_KIND_BLK ? v->drive : -1;
+    }
+    h->virtio_legacy = c->virtio_legacy;
     int r = add_image(h, "bios", machine_bios_path(c));
     if (!r)
         r = add_image(h, "kernel", c->kernel);
     if (!r)
         r = add_image(h, "initrd", c->initrd);
+    for (int i = 0; i < c->ndrives && !r; i++) {
+        char role[16];
+        snprintf(role, sizeof(role), "drive%d", i);
+        r = add_image(h, role, c->drives[i]);
+    }
     return r;
 }
 
@@ -218,6 +233,32 @@ static int config_from_header(const struct rlog_header *h, struct machine_config
     c->kernel = dup_or_null(h->kernel);
     c->initrd = dup_or_null(h->initrd);
     c->append = dup_or_null(h->append);
+    /* The drives and virtio devices, in their recorded slots (the reader
+     * checked slots and drive indices). */
+    if (h->ndrives > MAX_DRIVES || h->ndevices > MAX_VIRTIO)
+        return rp_error(-EINVAL, "the recording names more drives or devices than this "
+                        "build supports");
+    for (unsigned i = 0; i < h->ndrives; i++) {
+        c->drives[i] = strdup(h->drives[i]);
+        c->ndrives = (int)i + 1;
+        if (!c->drives[i])
+            return rp_error(-ENOMEM, "out of memory");
+    }
+    for (unsigned i = 0; i < h->ndevices; i++) {
+        const struct rlog_device *d = &h->devices[i];
+        struct virtio_spec *v = &c->virtio[i];
+        if (!strcmp(d->type, "virtio-blk-device") && d->drive >= 0)
+            v->kind = VIRTIO_KIND_BLK;
+        else if (!strcmp(d->type, "virtio-rng-device") && d->drive < 0)
+            v->kind = VIRTIO_KIND_RNG;
+        else
+            return rp_error(-EINVAL, "the recording has a device '%s' that this build cannot "
+                            "create", d->type);
+        v->drive = d->drive;
+        v->slot = (int)d->slot;
+        c->nvirtio = (int)i + 1;
+    }
+    c->virtio_legacy = h->virtio_legacy;
     return 0;
 }
 

@@ -12,6 +12,7 @@ void config_init(struct machine_config *c)
     c->ram_size = 128ULL << 20;
     c->smp = 1;
     c->bios = NULL;
+    c->virtio_legacy = true;
 }
 
 /* Frees every string and plugin argument list the config owns and leaves it

@@ -10,6 +10,17 @@
 #define MAX_HARTS 8
 #define MAX_DRIVES 8
 #define MAX_PLUGINS 16
+#define MAX_VIRTIO 8       /* virt's virtio-mmio slots */
+
+/* A device on a virtio-mmio transport. */
+enum virtio_kind { VIRTIO_KIND_BLK = 1, VIRTIO_KIND_RNG = 2 };
+
+struct virtio_spec {
+    enum virtio_kind kind;
+    int drive;                 /* VIRTIO_KIND_BLK: index into drives[]; else -1 */
+    int slot;                  /* 0..7: the transport it sits on (resolved by cli.c
+                                  with QEMU's rule: highest free slot first) */
+};
 
 struct plugin_spec {
     char *path;
@@ -26,6 +37,10 @@ struct machine_config {
     char *append;
     char *drives[MAX_DRIVES];  /* raw images for virtio-blk */
     int ndrives;
+    struct virtio_spec virtio[MAX_VIRTIO];  /* in command-line order */
+    int nvirtio;
+    bool virtio_legacy;        /* -global virtio-mmio.force-legacy (default true,
+                                  as in QEMU 7.2: the version-1 register layout) */
     struct plugin_spec plugins[MAX_PLUGINS];
     int nplugins;
     bool debug_plugin;         /* -d plugin */

@@ -227,9 +227,10 @@ static void write_soc(struct fdtw *w, const struct machine *m)
     fw_reg(w, VIRT_TEST_BASE, VIRT_TEST_SIZE);
     fw_end(w);
 
-    /* Slot i is described only when it exists; in ascending address order,
-     * so Linux probes (and names) slot 0 first. */
-    for (int i = 0; i < m->nvirtio; i++) {
+    /* Slot i is described only when it exists; in descending address order,
+     * as QEMU lists them (it adds each node before the previous ones), so
+     * Linux probes slot 7, where the first device goes, first. */
+    for (int i = m->nvirtio - 1; i >= 0; i--) {
         uint64_t base = VIRT_VIRTIO_BASE + (uint64_t)i * VIRT_VIRTIO_SIZE;
         fw_begin(w, "virtio_mmio@%llx", (unsigned long long)base);
         fw_str(w, "compatible", "virtio,mmio");

@@ -17,6 +17,9 @@
 #include "dev/rtc.h"
 #include "dev/finisher.h"
 #include "dev/uart.h"
+#include "dev/virtio.h"
+#include "dev/virtio_blk.h"
+#include "dev/virtio_rng.h"
 #include "fdt.h"
 #include "loader.h"
 #include "plugins/plugin.h"
@@ -270,8 +273,6 @@ static int load_images(struct machine *m, uint64_t *start, uint64_t *next_addr)
     *start = b->ram_base;
     *next_addr = 0;
 
-    if (c->ndrives)
-        return rp_error(-ENOTSUP, "-drive: virtio block devices are not implemented yet");
     if (!no_bios) {
         if (access(bios, R_OK) != 0)
             return rp_error(-ENOENT, "firmware '%s' cannot be read%s", bios,
@@ -332,6 +333,53 @@ static int place_initrd(struct machine *m, uint64_t *start, uint64_t *end)
 static size_t uart_space_cb(void *opaque) { return uart_rx_space(opaque); }
 static void uart_push_cb(void *opaque, const uint8_t *buf, size_t len) { uart_rx_push(opaque, buf, len); }
 
+static size_t rng_wanted_cb(void *opaque) { return virtio_rng_wanted(opaque); }
+static void rng_push_cb(void *opaque, const uint8_t *buf, size_t len) { virtio_rng_push(opaque, buf, len); }
+
+/* All eight virtio-mmio transports, as on QEMU's virt: the configured devices
+ * in the slots cli.c gave them, empty transports (device ID 0) elsewhere.
+ * virtio-blk writes through to its image in run mode and into a
+ * copy-on-write overlay when recording or replaying; virtio-rng takes its
+ * entropy from the nondeterminism boundary. */
+static int create_virtio(struct machine *m)
+{
+    const struct machine_config *cfg = m->cfg;
+    const struct virtio_spec *at[VIRTIO_SLOTS] = {NULL};
+    for (int k = 0; k < cfg->nvirtio; k++) {
+        int s = cfg->virtio[k].slot;
+        if (s < 0 || s >= VIRTIO_SLOTS || at[s])
+            return rp_error(-EINVAL, "virtio device %d has no free virtio-mmio slot", k + 1);
+        at[s] = &cfg->virtio[k];
+    }
+    for (int slot = 0; slot < VIRTIO_SLOTS; slot++) {
+        struct irq_line irq = plic_irq(m->plic, 1 + slot);
+        const struct virtio_spec *v = at[slot];
+        struct virtio_dev *d = NULL;
+        int r;
+        if (v && v->kind == VIRTIO_KIND_BLK) {
+            if (v->drive < 0 || v->drive >= cfg->ndrives)
+                return rp_error(-EINVAL, "virtio-blk in slot %d has no drive", slot);
+            bool overlay = m->nd && nd_mode(m->nd) != ND_RUN;
+            r = virtio_blk_create(m, slot, cfg->drives[v->drive], overlay, irq, &d);
+        } else if (v && v->kind == VIRTIO_KIND_RNG) {
+            struct virtio_rng *rng = NULL;
+            r = virtio_rng_create(m, slot, irq, &rng, &d);
+            if (!r && m->nd) {
+                struct nd_entropy e = {.wanted = rng_wanted_cb, .push = rng_push_cb,
+                                       .opaque = rng};
+                nd_set_entropy(m->nd, &e);
+            }
+        } else {
+            r = virtio_mmio_create(m, slot, irq, NULL, NULL, &d);
+        }
+        if (r)
+            return r;
+        virtio_set_legacy(d, cfg->virtio_legacy);
+    }
+    m->nvirtio = VIRTIO_SLOTS;
+    return 0;
+}
+
 int machine_create(const struct machine_config *cfg, struct nd *nd, struct machine **out)
 {
     struct machine *m = calloc(1, sizeof(*m));
@@ -372,6 +420,9 @@ int machine_create(const struct machine_config *cfg, struct nd *nd, struct machi
     if (r)
         goto fail;
     r = uart_create(m, VIRT_UART0_BASE, plic_irq(m->plic, VIRT_UART0_IRQ), &m->uart);
+    if (r)
+        goto fail;
+    r = create_virtio(m);
     if (r)
         goto fail;
     struct nd_console con = {.space = uart_space_cb, .push = uart_push_cb, .opaque = m->uart};

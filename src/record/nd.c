@@ -1,6 +1,7 @@
 /* The nondeterminism boundary, host and record side: console input from
- * stdin (raw mode on a terminal, Ctrl-A x to quit), idle waits, the wall
- * clock, and the logging of each of them when recording. Input is read from
+ * stdin (raw mode on a terminal, Ctrl-A x to quit), entropy from
+ * getrandom(), idle waits, the wall clock, and the logging of each of them
+ * when recording. Input is read from
  * the host only when its consumer has room, so no byte is ever lost. The
  * replay side lives in src/replay/replay.c. */
 #include "nd_private.h"
@@ -13,6 +14,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 
 #include "util.h"
 
@@ -20,6 +22,7 @@
 #define HASH_EVERY (1ULL << 26)           /* instructions between state digests */
 #define RAM_HASH_EVERY (1ULL << 30)       /* ... and between digests that cover RAM */
 #define NS_PER_TICK 100ULL
+#define VIRTIO_ENTROPY_MAX 4096           /* bytes handed over at once */
 
 static struct termios saved_tio;
 static bool tio_saved;
@@ -92,6 +95,12 @@ void nd_set_console(struct nd *nd, const struct nd_console *c)
     nd->have_console = true;
 }
 
+void nd_set_entropy(struct nd *nd, const struct nd_entropy *e)
+{
+    nd->entropy = *e;
+    nd->have_entropy = true;
+}
+
 static void log_event(struct nd *nd, unsigned kind, uint64_t pos, uint64_t u0, uint64_t u1,
                       const uint8_t *data, size_t len)
 {
@@ -137,6 +146,34 @@ static bool stdin_ready(void)
     return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP));
 }
 
+/* Hands the entropy device what it waits for, at every round boundary (so
+ * the guest never waits on the host's poll period). Entropy goes before
+ * console input, the order replay delivers them in. */
+static void poll_entropy(struct nd *nd, uint64_t pos)
+{
+    if (!nd->have_entropy || nd->error)
+        return;
+    size_t want = nd->entropy.wanted(nd->entropy.opaque);
+    if (!want)
+        return;
+    uint8_t buf[VIRTIO_ENTROPY_MAX];
+    if (want > sizeof(buf))
+        want = sizeof(buf);
+    size_t got = 0;
+    while (got < want) {
+        ssize_t n = getrandom(buf + got, want - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (!got)
+        return;
+    log_event(nd, RLOG_ENTROPY, pos, 0, 0, buf, got);
+    nd->entropy.push(nd->entropy.opaque, buf, got);
+}
+
 void nd_poll(struct nd *nd, uint64_t pos)
 {
     if (nd->mode == ND_REPLAY) {
@@ -145,6 +182,7 @@ void nd_poll(struct nd *nd, uint64_t pos)
     }
     if (nd->w && (nd->poll_count & 63) == 0)
         rlog_writer_tick(nd->w);
+    poll_entropy(nd, pos);
     if (!nd->poll_now && (++nd->poll_count % HOST_POLL_EVERY) != 0)
         return;
     nd->poll_now = false;
@@ -193,8 +231,17 @@ uint64_t nd_idle(struct nd *nd, uint64_t pos, uint64_t max_ticks)
         ms = (int)((max_ticks * NS_PER_TICK + 999999) / 1000000);
         full = true;
     }
+    /* Entropy the guest waits for is input that is already there: no wait.
+     * (nd_poll hands it over right after this returns.) */
+    bool entropy_due = nd->have_entropy && nd->entropy.wanted(nd->entropy.opaque) > 0;
+    if (entropy_due) {
+        ms = 0;
+        full = false;
+    }
     struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
     int ready = poll(watch ? &p : NULL, watch ? 1 : 0, ms);
+    if (entropy_due)
+        ready = 1;
     uint64_t ticks = (uint64_t)(now_ns() - start) / NS_PER_TICK;
     unsigned cause = RLOG_WAKE_TIMER;
     if (ready > 0) {

@@ -43,6 +43,18 @@ void nd_set_reader(struct nd *nd, struct rlog_reader *r, const char *path);
 
 void nd_set_console(struct nd *nd, const struct nd_console *c);
 
+/* A consumer of entropy (virtio-rng): how many bytes it wants now (a
+ * function of guest-visible state only), and the call that hands them over.
+ * Run and record fill every want from getrandom() at the next round boundary
+ * (record logs them); replay hands over the recorded bytes. */
+struct nd_entropy {
+    size_t (*wanted)(void *opaque);
+    void (*push)(void *opaque, const uint8_t *buf, size_t len);
+    void *opaque;
+};
+
+void nd_set_entropy(struct nd *nd, const struct nd_entropy *e);
+
 /* Delivers pending input to its consumers if they can take it. Called at
  * every round boundary; run/record look at the host every few calls and
  * right after an idle period. */

@@ -10,6 +10,8 @@ struct nd {
     enum nd_mode mode;
     struct nd_console console;
     bool have_console;
+    struct nd_entropy entropy;
+    bool have_entropy;
 
     /* host side (run, record) */
     bool stdin_eof, tty, escape, quit;

@@ -4,7 +4,7 @@
  * shapes, not the devices that produce events or the loop that injects them. */
 
 /*
- * THE LOG FILE FORMAT, VERSION 1
+ * THE LOG FILE FORMAT, VERSION 2
  * ==============================
  *
  * A log is one file holding exactly one LZ4 frame and nothing after it. The
@@ -50,24 +50,39 @@
  * 65536 data items, and a seal (2.3) follows within 128 MiB.
  *
  * 2.1 The header: always the first item, a map (major type 5) with text
- * keys. The writer writes these eleven in this order; readers require all
+ * keys. The writer writes these thirteen in this order; readers require all
  * of them, accept any order, reject duplicates and ignore keys they do not
  * know.
  *
  *   "format"    text    "reprise-log"
- *   "version"   uint    RLOG_VERSION (1)
+ *   "version"   uint    RLOG_VERSION (2)
  *   "ram_size"  uint    guest RAM in bytes
  *   "smp"       uint    number of harts, at least 1
  *   "bios"      text or null (the default firmware)
  *   "kernel"    text or null
  *   "initrd"    text or null
  *   "append"    text or null (no kernel command line)
- *   "drives"    array of at most 8 text strings (-drive arguments)
+ *   "drives"    array of at most 8 text strings: the raw disk images (the
+ *               file= of each -drive, in command-line order)
+ *   "devices"   array of at most 8 arrays of 3, the virtio-mmio devices in
+ *               the order they were created: [type text, slot uint 0..7,
+ *               drive uint (index into "drives") or null]; type is
+ *               "virtio-blk-device" (with a drive) or "virtio-rng-device"
+ *               (null); no two devices share a slot or a drive. Slots not
+ *               listed hold empty transports (device ID 0).
+ *   "virtio_legacy" uint 1 (legacy virtio-mmio, version 1, QEMU 7.2's
+ *               default) or 0 (modern, version 2)
  *   "images"    array of at most 16 maps, each with exactly the keys
- *               "role" text, "path" text, "size" uint, "sha256" bytes(32)
+ *               "role" text, "path" text, "size" uint, "sha256" bytes(32);
+ *               roles "bios", "kernel", "initrd", and "drive0".."drive7"
+ *               for drives[0..7] (as they were before the recording: a
+ *               recording never writes a disk image)
  *   "argv"      array of text (the recording's command line)
  *
- *   It begins AB 66 "format" 6B "reprise-log" 67 "version" 01 ...; a reader
+ *   Version 2 added "devices" and "virtio_legacy" and gave "drives" its
+ *   images; a version-1 log is refused like any other version.
+ *
+ *   It begins AD 66 "format" 6B "reprise-log" 67 "version" 02 ...; a reader
  *   checks "format" and then "version" before anything else, so a log of a
  *   later version is recognised as such whatever else changed.
  *
@@ -300,7 +315,7 @@ static void buf_key(struct buf *b, const char *k)
 
 static void encode_header(struct buf *b, const struct rlog_header *h)
 {
-    buf_head(b, MT_MAP, 11);
+    buf_head(b, MT_MAP, 13);
     buf_key(b, "format");
     buf_text(b, "reprise-log");
     buf_key(b, "version");
@@ -321,6 +336,20 @@ static void encode_header(struct buf *b, const struct rlog_header *h)
     buf_head(b, MT_ARRAY, h->ndrives);
     for (unsigned i = 0; i < h->ndrives; i++)
         buf_text(b, h->drives[i]);
+    buf_key(b, "devices");
+    buf_head(b, MT_ARRAY, h->ndevices);
+    for (unsigned i = 0; i < h->ndevices; i++) {
+        const struct rlog_device *d = &h->devices[i];
+        buf_head(b, MT_ARRAY, 3);
+        buf_text(b, d->type);
+        buf_head(b, MT_UINT, d->slot);
+        if (d->drive >= 0)
+            buf_head(b, MT_UINT, (uint64_t)d->drive);
+        else
+            buf_text(b, NULL);
+    }
+    buf_key(b, "virtio_legacy");
+    buf_head(b, MT_UINT, h->virtio_legacy ? 1 : 0);
     buf_key(b, "images");
     buf_head(b, MT_ARRAY, h->nimages);
     for (unsigned i = 0; i < h->nimages; i++) {
@@ -626,6 +655,12 @@ static bool header_writable(const struct rlog_header *h)
         return false;
     for (unsigned i = 0; i < h->ndrives; i++)
         if (!h->drives[i])
+            return false;
+    if (h->ndevices > RLOG_MAX_DEVICES)
+        return false;
+    for (unsigned i = 0; i < h->ndevices; i++)
+        if (!h->devices[i].type || h->devices[i].slot >= RLOG_MAX_DEVICES ||
+            h->devices[i].drive >= (int)h->ndrives)
             return false;
     for (unsigned i = 0; i < h->nimages; i++)
         if (!h->images[i].role || !h->images[i].path)
@@ -1263,12 +1298,14 @@ static bool event_from_item(struct rlog_reader *r, cbor_item_t *it, struct rlog_
 /* ---- the header ---- */
 
 enum hkey { HK_FORMAT, HK_VERSION, HK_RAM, HK_SMP, HK_BIOS, HK_KERNEL, HK_INITRD,
-            HK_APPEND, HK_DRIVES, HK_IMAGES, HK_ARGV, HK_COUNT };
+            HK_APPEND, HK_DRIVES, HK_DEVICES, HK_LEGACY, HK_IMAGES, HK_ARGV, HK_COUNT };
 static const char *const hkeys[HK_COUNT] = {
     [HK_FORMAT] = "format", [HK_VERSION] = "version", [HK_RAM] = "ram_size",
     [HK_SMP] = "smp", [HK_BIOS] = "bios", [HK_KERNEL] = "kernel", [HK_INITRD] = "initrd",
-    [HK_APPEND] = "append", [HK_DRIVES] = "drives", [HK_IMAGES] = "images", [HK_ARGV] = "argv",
+    [HK_APPEND] = "append", [HK_DRIVES] = "drives", [HK_DEVICES] = "devices",
+    [HK_LEGACY] = "virtio_legacy", [HK_IMAGES] = "images", [HK_ARGV] = "argv",
 };
+_Static_assert(sizeof(hkeys) / sizeof(hkeys[0]) == HK_COUNT, "hkeys covers enum hkey");
 
 static bool text_is(const cbor_item_t *it, const char *s)
 {
@@ -1323,6 +1360,8 @@ void rlog_header_free(struct rlog_header *h)
     free(h->append);
     for (unsigned i = 0; i < h->ndrives && i < ARRAY_SIZE(h->drives); i++)
         free(h->drives[i]);
+    for (unsigned i = 0; i < h->ndevices && i < RLOG_MAX_DEVICES; i++)
+        free(h->devices[i].type);
     for (unsigned i = 0; i < h->nimages && i < RLOG_MAX_IMAGES; i++) {
         free(h->images[i].role);
         free(h->images[i].path);
@@ -1378,6 +1417,38 @@ static int header_from_item(struct rlog_reader *r, const cbor_item_t *m, struct 
             goto nomem;
         h->ndrives = (unsigned)i + 1;
     }
+    a = v[HK_DEVICES];
+    static const char bad_dev[] = "field \"devices\" must be an array of at most 8 "
+                                  "[type, slot, drive] with distinct slots and drives";
+    if (!cbor_isa_array(a) || cbor_array_size(a) > RLOG_MAX_DEVICES)
+        return malformed(r, 0, 0, bad_dev);
+    unsigned slots_used = 0, drives_used = 0;
+    for (size_t i = 0; i < cbor_array_size(a); i++) {
+        const cbor_item_t *d = cbor_array_handle(a)[i];
+        struct rlog_device *out = &h->devices[i];
+        if (!cbor_isa_array(d) || cbor_array_size(d) != 3)
+            return malformed(r, 0, 0, bad_dev);
+        const cbor_item_t **f = (const cbor_item_t **)cbor_array_handle(d);
+        out->drive = -1;
+        if (!get_u64(f[1], &x) || x >= RLOG_MAX_DEVICES || (slots_used & (1u << x)))
+            return malformed(r, 0, 0, bad_dev);
+        out->slot = (unsigned)x;
+        slots_used |= 1u << x;
+        if (!cbor_is_null(f[2])) {
+            if (!get_u64(f[2], &x) || x >= h->ndrives || (drives_used & (1u << x)))
+                return malformed(r, 0, 0, bad_dev);
+            out->drive = (int)x;
+            drives_used |= 1u << x;
+        }
+        if ((t = dup_text(f[0], false, &out->type)) > 0)
+            return malformed(r, 0, 0, bad_dev);
+        if (t < 0)
+            goto nomem;
+        h->ndevices = (unsigned)i + 1;
+    }
+    if (!get_u64(v[HK_LEGACY], &x) || x > 1)
+        return malformed(r, 0, 0, "field \"virtio_legacy\" must be 0 or 1");
+    h->virtio_legacy = x == 1;
     a = v[HK_IMAGES];
     if (!cbor_isa_array(a) || cbor_array_size(a) > RLOG_MAX_IMAGES)
         return malformed(r, 0, 0, "field \"images\" must be an array of at most 16 maps");

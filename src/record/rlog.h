@@ -14,7 +14,7 @@
  * Adding a header key that older readers may safely ignore needs no bump.
  * Kind 0 is reserved for the log's own integrity seals (see rlog.c); it is
  * never written or returned as an event. */
-#define RLOG_VERSION 1
+#define RLOG_VERSION 2
 
 enum rlog_kind {
     RLOG_CONSOLE_IN = 1,   /* bytes typed at the console: data */
@@ -55,6 +55,15 @@ struct rlog_image {
     uint8_t sha256[32];
 };
 
+#define RLOG_MAX_DEVICES 8
+
+/* A device on a virtio-mmio transport, as the header names it. */
+struct rlog_device {
+    char *type;              /* "virtio-blk-device", "virtio-rng-device" */
+    unsigned slot;           /* virtio-mmio slot, 0..7 */
+    int drive;               /* index into drives[], or -1 */
+};
+
 /* The header: format version, machine configuration, image digests and the
  * command line. Strings are owned by the struct (rlog_header_free). */
 struct rlog_header {
@@ -63,8 +72,11 @@ struct rlog_header {
     unsigned smp;
     char *bios;              /* NULL = default firmware path recorded in images */
     char *kernel, *initrd, *append;
-    char *drives[8];
+    char *drives[8];         /* raw disk images, in -drive order */
     unsigned ndrives;
+    struct rlog_device devices[RLOG_MAX_DEVICES];   /* virtio devices, in order */
+    unsigned ndevices;
+    bool virtio_legacy;      /* virtio-mmio register layout: version 1 (true) or 2 */
     struct rlog_image images[RLOG_MAX_IMAGES];
     unsigned nimages;
     char **argv;             /* the recording's command line */

@@ -101,6 +101,17 @@ static void progress(struct nd *nd, uint64_t pos, bool done)
 void replay_poll(struct nd *nd, uint64_t pos)
 {
     progress(nd, pos, false);
+    while (next_is(nd, RLOG_ENTROPY, pos)) {
+        if (!nd->have_entropy || nd->entropy.wanted(nd->entropy.opaque) < nd->ev.len) {
+            diverge(nd, pos, nd->have_entropy
+                    ? "the entropy device does not want the recorded bytes here"
+                    : "the recording hands entropy to the guest, but the machine has no "
+                      "entropy device");
+            return;
+        }
+        nd->entropy.push(nd->entropy.opaque, nd->ev.data, nd->ev.len);
+        consume(nd);
+    }
     while (next_is(nd, RLOG_CONSOLE_IN, pos)) {
         if (!nd->have_console || nd->console.space(nd->console.opaque) < nd->ev.len) {
             diverge(nd, pos, "the console cannot take the recorded input here");

@@ -262,7 +262,7 @@ static void test_errors(void)
     EXPECT_ERROR("-M: the only supported machine is 'virt'", "run", "-M", "help");
     EXPECT_ERROR("-drive: format=qcow2 is not supported", "run", "-drive",
                  "file=a.qcow2,format=qcow2,if=virtio");
-    EXPECT_ERROR("-drive: if=ide is not supported (only if=virtio)", "run", "-drive",
+    EXPECT_ERROR("-drive: if=ide is not supported (only if=virtio or if=none)", "run", "-drive",
                  "file=a.img,format=raw,if=ide");
     EXPECT_ERROR("-drive: missing file=", "run", "-drive", "format=raw,if=virtio");
     EXPECT_ERROR("-drive: unsupported property 'readonly'", "run", "-drive",
@@ -305,6 +305,83 @@ static void test_errors(void)
                  "-plugin", "p,a=1", "-drive", "file=d", "-bogus");
 }
 
+/* virtio devices: QEMU's spellings in any order, QEMU's slot rule (the
+ * highest free slot first, bus= takes its own), and one sentence for each
+ * mistake. */
+static void test_virtio(void)
+{
+    struct cli c;
+    int rc = parse(ARGS("run", "-kernel", "k", "-device", "virtio-rng-device",
+                        "-device", "virtio-blk-device,drive=d0,id=blk0",
+                        "-global", "virtio-mmio.force-legacy=false",
+                        "-drive", "file=a.img,format=raw,if=virtio",
+                        "-device", "virtio-rng-device,bus=virtio-mmio-bus.0",
+                        "-drive", "file=b.img,format=raw,if=none,id=d0"), &c);
+    CHECK(rc == 0, "virtio line: %s", rp_strerror(rc));
+    CHECK(c.cfg.ndrives == 2 && streq(c.cfg.drives[0], "a.img") &&
+          streq(c.cfg.drives[1], "b.img"), "drives");
+    CHECK(c.cfg.nvirtio == 4, "nvirtio %d", c.cfg.nvirtio);
+    CHECK(c.cfg.virtio[0].kind == VIRTIO_KIND_RNG && c.cfg.virtio[0].slot == 7, "rng in 7");
+    CHECK(c.cfg.virtio[1].kind == VIRTIO_KIND_BLK && c.cfg.virtio[1].drive == 1 &&
+          c.cfg.virtio[1].slot == 6, "blk d0 in 6");
+    CHECK(c.cfg.virtio[2].kind == VIRTIO_KIND_BLK && c.cfg.virtio[2].drive == 0 &&
+          c.cfg.virtio[2].slot == 5, "if=virtio in 5");
+    CHECK(c.cfg.virtio[3].kind == VIRTIO_KIND_RNG && c.cfg.virtio[3].slot == 0, "bus 0");
+    CHECK(!c.cfg.virtio_legacy, "force-legacy=false");
+    cli_free(&c);
+
+    rc = parse(ARGS("run", "-kernel", "k", "-device", "virtio-blk-device,drive=x",
+                    "-drive", "file=x.img,if=none,id=x", "-global",
+                    "virtio-mmio.force-legacy=true"), &c);
+    CHECK(rc == 0 && c.cfg.virtio_legacy && c.cfg.virtio[0].slot == 7 &&
+          c.cfg.virtio[0].drive == 0, "legacy, bind later: %s", rp_strerror(rc));
+    cli_free(&c);
+    rc = parse(ARGS("run", "-kernel", "k"), &c);
+    CHECK(rc == 0 && c.cfg.virtio_legacy && c.cfg.nvirtio == 0, "legacy by default");
+    cli_free(&c);
+    /* An explicit bus first, then the automatic ones skip it. */
+    rc = parse(ARGS("run", "-kernel", "k", "-device", "virtio-rng-device,bus=virtio-mmio-bus.7",
+                    "-drive", "file=a.img"), &c);
+    CHECK(rc == 0 && c.cfg.virtio[0].slot == 7 && c.cfg.virtio[1].slot == 6, "bus 7 taken");
+    cli_free(&c);
+
+    EXPECT_ERROR("-device: device 'virtio-net-device' is not supported", "run", "-kernel", "k",
+                 "-device", "virtio-net-device");
+    EXPECT_ERROR("-device: the supported devices are", "run", "-device", "help");
+    EXPECT_ERROR("-device: drive 'nope' is not defined", "run", "-kernel", "k",
+                 "-drive", "file=a.img,if=none,id=d0", "-device", "virtio-blk-device,drive=nope");
+    EXPECT_ERROR("-device: virtio-blk-device needs drive=ID", "run", "-kernel", "k",
+                 "-device", "virtio-blk-device");
+    EXPECT_ERROR("-device: drive 'd0' is already in use", "run", "-kernel", "k",
+                 "-drive", "file=a.img,if=none,id=d0", "-device", "virtio-blk-device,drive=d0",
+                 "-device", "virtio-blk-device,drive=d0");
+    EXPECT_ERROR("-device: drive 'd0' is already in use", "run", "-kernel", "k",
+                 "-drive", "file=a.img,if=virtio,id=d0", "-device", "virtio-blk-device,drive=d0");
+    EXPECT_ERROR("-device: bus 'virtio-mmio-bus.8' does not exist", "run", "-kernel", "k",
+                 "-device", "virtio-rng-device,bus=virtio-mmio-bus.8");
+    EXPECT_ERROR("-device: bus 'pcie.0' does not exist", "run", "-kernel", "k",
+                 "-device", "virtio-rng-device,bus=pcie.0");
+    EXPECT_ERROR("-device: bus 'virtio-mmio-bus.7' is full", "run", "-kernel", "k",
+                 "-drive", "file=a.img", "-device", "virtio-rng-device,bus=virtio-mmio-bus.7");
+    EXPECT_ERROR("-device: unsupported property 'drive' for device 'virtio-rng-device'", "run",
+                 "-device", "virtio-rng-device,drive=d0");
+    EXPECT_ERROR("-device: too many virtio devices", "run",
+                 "-device", "virtio-rng-device", "-device", "virtio-rng-device",
+                 "-device", "virtio-rng-device", "-device", "virtio-rng-device",
+                 "-device", "virtio-rng-device", "-device", "virtio-rng-device",
+                 "-device", "virtio-rng-device", "-device", "virtio-rng-device",
+                 "-device", "virtio-rng-device");
+    EXPECT_ERROR("-drive: if=none needs id=", "run", "-drive", "file=a.img,if=none");
+    EXPECT_ERROR("-drive: duplicate drive id 'd0'", "run", "-drive", "file=a.img,if=none,id=d0",
+                 "-drive", "file=b.img,if=none,id=d0");
+    EXPECT_ERROR("-global: 'virtio-mmio.foo=1' is not supported", "run", "-global",
+                 "virtio-mmio.foo=1");
+    EXPECT_ERROR("-global: 'maybe' is not a boolean", "run", "-global",
+                 "virtio-mmio.force-legacy=maybe");
+    EXPECT_ERROR("-device cannot be used with 'replay'", "replay", "r", "-device",
+                 "virtio-rng-device");
+}
+
 int main(void)
 {
     test_full_qemu_line();
@@ -315,5 +392,6 @@ int main(void)
     test_plugins();
     test_commands();
     test_errors();
+    test_virtio();
     return unit_done("cli_test");
 }

@@ -164,6 +164,11 @@ static void make_header(struct rlog_header *h)
     h->drives[0] = "file=disk.img,format=raw";
     h->drives[1] = "file=ü.img";
     h->ndrives = 2;
+    h->devices[0] = (struct rlog_device){ "virtio-blk-device", 7, 0 };
+    h->devices[1] = (struct rlog_device){ "virtio-rng-device", 3, -1 };
+    h->devices[2] = (struct rlog_device){ "virtio-blk-device", 6, 1 };
+    h->ndevices = 3;
+    h->virtio_legacy = true;
     const char *roles[] = { "bios", "kernel", "initrd", "drive0" };
     const char *paths[] = { "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin", "Image",
                             "rootfs.cpio", "disk.img" };
@@ -193,6 +198,12 @@ static bool header_equal(const struct rlog_header *a, const struct rlog_header *
         return false;
     for (unsigned i = 0; i < a->ndrives; i++)
         if (!str_eq(a->drives[i], b->drives[i]))
+            return false;
+    if (a->ndevices != b->ndevices || a->virtio_legacy != b->virtio_legacy)
+        return false;
+    for (unsigned i = 0; i < a->ndevices; i++)
+        if (!str_eq(a->devices[i].type, b->devices[i].type) ||
+            a->devices[i].slot != b->devices[i].slot || a->devices[i].drive != b->devices[i].drive)
             return false;
     for (unsigned i = 0; i < a->nimages; i++)
         if (!str_eq(a->images[i].role, b->images[i].role) ||
@@ -604,12 +615,22 @@ static void test_flips(void)
 
 /* ---- foreign, future and malformed files ---- */
 
-/* CBOR of a complete, valid version-1 header built with libcbor (an encoder
+/* A "devices" entry [type, slot, drive] (drive < 0: null). */
+static cbor_item_t *device_item(const char *type, uint64_t slot, int drive)
+{
+    cbor_item_t *d = cbor_new_definite_array(3);
+    cbor_array_push(d, cbor_move(cbor_build_string(type)));
+    cbor_array_push(d, cbor_move(cbor_build_uint64(slot)));
+    cbor_array_push(d, cbor_move(drive < 0 ? cbor_new_null() : cbor_build_uint64((uint64_t)drive)));
+    return d;
+}
+
+/* CBOR of a complete, valid version-2 header built with libcbor (an encoder
  * independent of rlog.c's); version and smp as given; with `drop`, that key
  * is left out. */
 static cbor_item_t *header_item(uint64_t version, const char *drop)
 {
-    cbor_item_t *m = cbor_new_definite_map(13);
+    cbor_item_t *m = cbor_new_definite_map(16);
     struct { const char *k; cbor_item_t *v; } kv[] = {
         { "format", cbor_build_string("reprise-log") },
         { "version", cbor_build_uint64(version) },
@@ -623,8 +644,12 @@ static cbor_item_t *header_item(uint64_t version, const char *drop)
         { "images", cbor_new_definite_array(1) },
         { "argv", cbor_new_definite_array(1) },
         { "future_key", cbor_build_uint8(1) },
+        { "devices", cbor_new_definite_array(2) },
+        { "virtio_legacy", cbor_build_uint8(0) },
     };
     cbor_array_push(kv[8].v, cbor_move(cbor_build_string("file=disk.img")));
+    cbor_array_push(kv[12].v, cbor_move(device_item("virtio-blk-device", 7, 0)));
+    cbor_array_push(kv[12].v, cbor_move(device_item("virtio-rng-device", 6, -1)));
     cbor_item_t *im = cbor_new_definite_map(4);
     uint8_t sha[32] = { 0xe3, 0xb0 };
     cbor_map_add(im, (struct cbor_pair){ cbor_move(cbor_build_string("role")),
@@ -812,7 +837,7 @@ static void test_versions(void)
     const char *path = tmp_path("future.rlog");
     struct rlog_reader *r;
     struct rlog_header h;
-    uint64_t versions[] = { 7, 0, UINT64_MAX };
+    uint64_t versions[] = { 7, 0, 1, UINT64_MAX };   /* 1: before virtio devices */
     for (size_t i = 0; i < ARRAY_SIZE(versions); i++) {
         uint8_t *cb = NULL;
         size_t cl = 0;
@@ -969,6 +994,34 @@ static void test_malformed(void)
                                          cbor_move(cbor_build_uint8(4)) });
     o = raw_log(hm, NULL, 0, true);
     CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"smp\" appears twice"), "dup smp: %s", o.msg);
+
+    /* malformed virtio devices: a shared slot, a missing drive, a slot past 7 */
+    o = raw_log(header_item(RLOG_VERSION, "devices"), NULL, 0, true);
+    CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"devices\" is missing"), "no devices: %s",
+          o.msg);
+    struct { const char *t1; uint64_t s1; int d1; const char *t2; uint64_t s2; int d2; } bad[] = {
+        { "virtio-blk-device", 7, 0, "virtio-rng-device", 7, -1 },
+        { "virtio-blk-device", 7, 1, "virtio-rng-device", 6, -1 },
+        { "virtio-blk-device", 8, 0, "virtio-rng-device", 6, -1 },
+        { "virtio-blk-device", 7, 0, "virtio-blk-device", 6, 0 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        hm = header_item(RLOG_VERSION, "devices");
+        cbor_item_t *a = cbor_new_definite_array(2);
+        cbor_array_push(a, cbor_move(device_item(bad[i].t1, bad[i].s1, bad[i].d1)));
+        cbor_array_push(a, cbor_move(device_item(bad[i].t2, bad[i].s2, bad[i].d2)));
+        cbor_map_add(hm, (struct cbor_pair){ cbor_move(cbor_build_string("devices")),
+                                             cbor_move(a) });
+        o = raw_log(hm, NULL, 0, true);
+        CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"devices\" must be"),
+              "bad devices %zu: %s", i, o.msg);
+    }
+    hm = header_item(RLOG_VERSION, "virtio_legacy");
+    cbor_map_add(hm, (struct cbor_pair){ cbor_move(cbor_build_string("virtio_legacy")),
+                                         cbor_move(cbor_build_uint8(2)) });
+    o = raw_log(hm, NULL, 0, true);
+    CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"virtio_legacy\" must be 0 or 1"),
+          "legacy 2: %s", o.msg);
 }
 
 static void test_writer_errors(void)
