@@ -1,8 +1,8 @@
 #!/bin/sh
 # The main job on the default guest: sets up a fresh Debian 12 machine (as
 # root), builds Reprise, records a session of OpenSBI + U-Boot while a
-# script types at its console, replays it with no input, and describes the
-# recording.
+# script types at its console, replays it with no input and with analysis
+# plugins attached, and describes the recording.
 set -u
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -eq 0 ]; then ./scripts/setup.sh || exit 1; fi
@@ -24,8 +24,9 @@ status=$?
 cat "$work/rec.out"
 cat "$work/rec.out.err"
 echo
-echo "== replaying $log with no input"
-./reprise replay "$log" </dev/null >"$work/rep.out"
+echo "== replaying $log with no input, with the instruction-count and trap plugins attached"
+./reprise replay "$log" -plugin plugins/libinsn.so -plugin plugins/libtraps.so -d plugin \
+    </dev/null >"$work/rep.out"
 rstatus=$?
 if cmp -s "$work/rec.out" "$work/rep.out"; then
     echo "replay output: identical to the recording ($(wc -l <"$work/rep.out") lines)"

@@ -151,6 +151,26 @@ int mmu_translate_debug(struct hart *h, uint64_t va, int acc, uint64_t *pa)
         *pa = va;
         return 0;
     }
+    /* What the hart would use: its TLB may still hold a translation the
+     * guest has changed but not yet fenced. */
+    const struct tlb_entry *e = &h->tlb[idx][(va >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+    uint64_t page = va & PAGE_MASK;
+    uint64_t tag = acc == ACC_R ? e->tag_r : acc == ACC_W ? e->tag_w : e->tag_x;
+    if (tag == page) {
+        const uint8_t *host = (const uint8_t *)(e->addend + va);
+        struct bus *b = &h->m->bus;
+        if (host >= b->ram && host < b->ram + b->ram_size) {
+            *pa = b->ram_base + (uint64_t)(host - b->ram);
+            return 0;
+        }
+        for (int i = 0; i < b->nregions; i++) {
+            const struct bus_region *r = &b->regions[i];
+            if (r->mem && host >= r->mem && host < r->mem + r->size) {
+                *pa = r->base + (uint64_t)(host - r->mem);
+                return 0;
+            }
+        }
+    }
     return walk(h, va, acc, idx, true, pa);
 }
 
