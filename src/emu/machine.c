@@ -34,15 +34,6 @@
 static uint8_t console_buf[4096];
 static size_t console_len;
 
-static void console_flush(void);
-
-/* Interactive output must not wait for the buffer to fill. */
-static void console_flush_maybe(void)
-{
-    if (console_len)
-        console_flush();
-}
-
 static void console_flush(void)
 {
     size_t off = 0;
@@ -227,7 +218,7 @@ enum machine_stop machine_run(struct machine *m)
          * hart fell asleep lasted only as long as its longest turn. */
         m->round_time += all_idle ? used : QUANTUM;
         round_boundary(m, all_idle);
-        console_flush_maybe();
+        console_flush();   /* interactive output must not wait for the buffer to fill */
     }
     console_flush();
     return m->stop_reason;
@@ -446,7 +437,6 @@ int machine_create(const struct machine_config *cfg, struct nd *nd, struct machi
         rp_error(r, "the device tree does not fit in guest RAM");
         goto fail;
     }
-    m->entry = start;
     r = bootrom_create(m, start, m->fdt_addr, next_addr, 1);
     if (r)
         goto fail;

@@ -49,7 +49,6 @@ struct machine {
     int nharts;
     struct nd *nd;                      /* nondeterminism boundary (owned) */
 
-    uint64_t entry;                     /* where the boot ROM jumps */
     uint64_t fdt_addr;
     void *fdt;                          /* the flattened device tree (owned) */
     size_t fdt_size;

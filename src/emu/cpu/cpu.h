@@ -156,9 +156,6 @@ void hart_update_mode(struct hart *h);
 /* Flushes the TLBs and the block lookup cache (satp write, sfence.vma). */
 void hart_flush_tlb(struct hart *h);
 
-/* Exact instruction count when executing the op at index idx of the block
- * that has already been counted whole (see exec.c). */
-
 /* CSR access (csr.c). Returns 0 or an exception cause (EXC_ILLEGAL). */
 int csr_read(struct hart *h, unsigned csr, uint64_t *val);
 int csr_write(struct hart *h, unsigned csr, uint64_t val);

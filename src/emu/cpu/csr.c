@@ -198,7 +198,6 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val)
         if (mode != 0 && mode != 8 && mode != 9)
             return 0;   /* WARL: unsupported modes leave satp unchanged */
         h->satp = val & ~(0xffffULL << 44);   /* ASID not implemented: reads as 0 */
-        h->satp |= 0;
         hart_flush_tlb(h);
         break;
     }

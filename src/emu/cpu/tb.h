@@ -81,7 +81,7 @@ const void *const *exec_labels(void);
 
 /* Statistics for --stats and tests. */
 struct tb_stats {
-    uint64_t translated, flushes, invalidated, chained;
+    uint64_t translated, flushes, invalidated;
 };
 void tb_get_stats(struct machine *m, struct tb_stats *s);
 

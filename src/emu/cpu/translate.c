@@ -281,7 +281,7 @@ static void emit_cbs(struct tb *tb, const struct plugin_cb *cb, uint64_t pc, uns
 /* Describes the decoded block to the plugins and returns how many extra ops
  * their instrumentation needs. */
 static unsigned plugin_describe(struct hart *h, struct plugin_tb *ptb, uint64_t vpc, uint64_t ppc,
-                                const uint8_t *host, const struct insn *ds, unsigned n)
+                                const struct insn *ds, unsigned n)
 {
     struct bus *b = &h->m->bus;
     memset(ptb, 0, sizeof(*ptb));
@@ -304,7 +304,6 @@ static unsigned plugin_describe(struct hart *h, struct plugin_tb *ptb, uint64_t 
         pi->mem_tail = &pi->mem_cbs;
         off += ds[i].len;
     }
-    (void)host;
     plugin_tb_trans(ptb);
     unsigned extra = count_cbs(ptb->exec_cbs);
     for (unsigned i = 0; i < n; i++) {
@@ -372,7 +371,7 @@ static struct tb *translate(struct hart *h, uint64_t vpc, uint64_t ppc,
     }
 
     static struct plugin_tb ptb;
-    unsigned extra = plugin_translation_enabled ? plugin_describe(h, &ptb, vpc, ppc, host, ds, n) : 0;
+    unsigned extra = plugin_translation_enabled ? plugin_describe(h, &ptb, vpc, ppc, ds, n) : 0;
 
     struct tb *tb = tb_alloc(c, n + 1 + extra);
     if (!tb) {
