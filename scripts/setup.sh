@@ -10,6 +10,8 @@ PKGS="
   qemu-system-misc opensbi u-boot-qemu
   device-tree-compiler
   clang libclang-rt-14-dev
+  linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+  bc bison flex cpio xz-utils e2fsprogs socat
 "
 
 missing=""

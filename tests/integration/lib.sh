@@ -67,3 +67,18 @@ need_file() {
 }
 
 . "$srcdir/scripts/typist.sh"
+
+# need_linux: sets LINUX_IMAGE and LINUX_INITRD to Reprise's Linux guest,
+# building it first if needed (scripts/build-linux.sh; minutes, once; the
+# lock keeps parallel tests from building it twice).
+need_linux() {
+    cache=${REPRISE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/reprise}
+    mkdir -p "$cache"
+    dirs=$(flock "$cache/.build-lock" "$srcdir/scripts/build-linux.sh" 2>"$WORK/build-linux.err") || {
+        cat "$WORK/build-linux.err"
+        echo "FAIL: the Linux guest could not be built (scripts/build-linux.sh)"
+        exit 1
+    }
+    LINUX_IMAGE=${dirs% *}/Image
+    LINUX_INITRD=${dirs#* }/initramfs.cpio
+}
