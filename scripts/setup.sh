@@ -5,7 +5,7 @@ set -eu
 
 PKGS="
   build-essential autoconf automake libtool pkg-config
-  liblz4-dev libcbor-dev libcapstone-dev libfdt-dev libglib2.0-dev
+  liblz4-dev libcbor-dev libcapstone-dev libfdt-dev libglib2.0-dev libslirp-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-misc opensbi u-boot-qemu
   device-tree-compiler

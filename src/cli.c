@@ -4,7 +4,9 @@
  * a machine. */
 #include "cli.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,7 +334,8 @@ static int add_virtio(struct cli *c, const char *name, enum virtio_kind kind, in
     int k = c->cfg.nvirtio;
     if (drive_ref && !(c->device_drive[k] = strdup(drive_ref)))
         return rp_error(-ENOMEM, "out of memory while parsing options");
-    c->cfg.virtio[k] = (struct virtio_spec){ .kind = kind, .drive = drive, .slot = -1 };
+    c->cfg.virtio[k] = (struct virtio_spec){ .kind = kind, .drive = drive, .slot = -1,
+                                             .netdev = -1 };
     c->device_bus[k] = bus;
     c->cfg.nvirtio++;
     return 0;
@@ -412,10 +415,503 @@ static int opt_drive(struct cli *c, const char *name, const char *val)
     return rc;
 }
 
+/* ---- networks: -netdev, -nic, -net and virtio-net-device ---------------- */
+
+#define NET_USAGE "user,id=ID[,hostfwd=[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport]" \
+                  "[,net=ADDR/MASK][,host=ADDR][,dns=ADDR][,dhcpstart=ADDR]"
+#define HOSTFWD_USAGE "hostfwd=[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport"
+
+/* A dotted IPv4 address into host byte order. Returns 0 or -EINVAL. */
+static int parse_ipv4(const char *v, uint32_t *out)
+{
+    struct in_addr a;
+    if (!v || inet_pton(AF_INET, v, &a) != 1)
+        return -EINVAL;
+    *out = ntohl(a.s_addr);
+    return 0;
+}
+
+/* A port number 1..65535. Returns 0 or -EINVAL. */
+static int parse_port(const char *v, uint16_t *out)
+{
+    long n;
+    if (parse_count(v, &n) < 0 || n < 1 || n > 65535)
+        return -EINVAL;
+    *out = (uint16_t)n;
+    return 0;
+}
+
+/* "52:54:00:12:34:56" (or with '-'). Returns 0 or -EINVAL. */
+static int parse_mac(const char *v, uint8_t mac[6])
+{
+    for (int i = 0; i < 6; i++) {
+        const char *p = v + 3 * i;
+        if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) ||
+            (i < 5 && p[2] != ':' && p[2] != '-') || (i == 5 && p[2] != '\0'))
+            return -EINVAL;
+        char hx[3] = { p[0], p[1], '\0' };
+        mac[i] = (uint8_t)strtoul(hx, NULL, 16);
+    }
+    return 0;
+}
+
+/* hostfwd=[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport */
+static int parse_hostfwd(const char *name, const char *v, struct hostfwd_spec *f)
+{
+    char buf[128];
+    memset(f, 0, sizeof(*f));
+    if (strlen(v) >= sizeof(buf))
+        goto bad;
+    strcpy(buf, v);
+    char *proto = buf, *haddr, *hport, *gaddr, *gport;
+    if (!(haddr = strchr(proto, ':')))
+        goto bad;
+    *haddr++ = '\0';
+    if (!(hport = strchr(haddr, ':')))
+        goto bad;
+    *hport++ = '\0';
+    if (!(gaddr = strchr(hport, '-')))
+        goto bad;
+    *gaddr++ = '\0';
+    if (!(gport = strchr(gaddr, ':')))
+        goto bad;
+    *gport++ = '\0';
+    if (!strcmp(proto, "udp"))
+        f->udp = true;
+    else if (*proto && strcmp(proto, "tcp"))
+        return rp_error(-EINVAL, "%s: hostfwd protocol '%s' is not supported (tcp or udp)",
+                        name, proto);
+    if ((*haddr && parse_ipv4(haddr, &f->host_addr) < 0) ||
+        (*gaddr && parse_ipv4(gaddr, &f->guest_addr) < 0))
+        return rp_error(-EINVAL, "%s: hostfwd rule '%s' has an address that is not a dotted "
+                        "IPv4 address", name, v);
+    if (parse_port(hport, &f->host_port) < 0 || parse_port(gport, &f->guest_port) < 0)
+        return rp_error(-EINVAL, "%s: hostfwd rule '%s' needs ports from 1 to 65535", name, v);
+    return 0;
+bad:
+    return rp_error(-EINVAL, "%s: invalid host forwarding rule '%s' (expected "
+                    HOSTFWD_USAGE ")", name, v);
+}
+
+/* The address of network number `net` (host byte order) with the host part
+ * of `low` put in, as QEMU picks its defaults (10.0.2.2, .3, .15). */
+static uint32_t in_net(uint32_t net, uint32_t mask, uint32_t low)
+{
+    return net | (low & ~mask);
+}
+
+/* What net_prop saw that net_finish needs (addresses not given stay 0 in
+ * the netdev_spec until net_finish fills them in). */
+struct net_props {
+    bool have_net;
+    const char *net_text;
+};
+
+/* Handles one property of a user-mode network. Returns 1 if it was one,
+ * 0 if the key is not a network property, or a negative code. */
+static int net_prop(struct netdev_spec *n, struct net_props *np, const char *name,
+                    const char *k, const char *v)
+{
+    int b;
+    if (strcmp(k, "net") && strcmp(k, "host") && strcmp(k, "dns") && strcmp(k, "dhcpstart") &&
+        strcmp(k, "hostfwd") && strcmp(k, "restrict") && strcmp(k, "ipv4") &&
+        strcmp(k, "ipv6") && strcmp(k, "hostname"))
+        return 0;
+    if (!v)
+        return rp_error(-EINVAL, "%s: '%s' needs a value (as in %s=...)", name, k, k);
+    if (!strcmp(k, "net")) {
+        char buf[40];
+        const char *slash = strchr(v, '/');
+        size_t len = slash ? (size_t)(slash - v) : strlen(v);
+        long bitsn;
+        uint32_t addr;
+        if (len >= sizeof(buf))
+            goto bad_net;
+        memcpy(buf, v, len);
+        buf[len] = '\0';
+        if (parse_ipv4(buf, &addr) < 0)
+            goto bad_net;
+        if (!slash) {               /* QEMU's classful default */
+            n->mask = addr < 0x80000000u ? 0xff000000u : addr < 0xc0000000u ? 0xffff0000u
+                                                                              : 0xffffff00u;
+        } else if (strchr(slash + 1, '.')) {
+            if (parse_ipv4(slash + 1, &n->mask) < 0 || (n->mask & (~n->mask >> 1)))
+                goto bad_net;
+        } else if (parse_count(slash + 1, &bitsn) == 0 && bitsn >= 1 && bitsn <= 30) {
+            n->mask = (uint32_t)(0xffffffffu << (32 - bitsn));
+        } else {
+            goto bad_net;
+        }
+        if (n->mask == 0 || n->mask > 0xfffffffcu)
+            goto bad_net;
+        n->net = addr & n->mask;
+        np->have_net = true;
+        np->net_text = v;
+        return 1;
+    bad_net:
+        return rp_error(-EINVAL, "%s: net=%s is not a network (as in net=10.0.2.0/24)", name, v);
+    }
+    if (!strcmp(k, "host") || !strcmp(k, "dns") || !strcmp(k, "dhcpstart")) {
+        uint32_t *slot = !strcmp(k, "host") ? &n->host : !strcmp(k, "dns") ? &n->dns
+                                                                              : &n->dhcp_start;
+        if (parse_ipv4(v, slot) < 0 || *slot == 0)
+            return rp_error(-EINVAL, "%s: %s=%s is not an IPv4 address", name, k, v);
+        return 1;
+    }
+    if (!strcmp(k, "hostfwd")) {
+        if (n->nfwd >= MAX_HOSTFWD)
+            return rp_error(-EINVAL, "%s: too many hostfwd rules (at most %d)", name,
+                            MAX_HOSTFWD);
+        int rc = parse_hostfwd(name, v, &n->fwd[n->nfwd]);
+        if (rc)
+            return rc;
+        n->nfwd++;
+        return 1;
+    }
+    if (!strcmp(k, "hostname"))
+        return set_str(&n->hostname, v) ? -ENOMEM : 1;
+    if ((b = parse_bool(v)) < 0)
+        return rp_error(-EINVAL, "%s: %s=%s is not a boolean (use on or off)", name, k, v);
+    if (!strcmp(k, "restrict"))
+        n->restricted = b;
+    else if (!strcmp(k, "ipv4"))
+        n->ipv4 = b;
+    else
+        n->ipv6 = b;
+    return 1;
+}
+
+/* Fills in the addresses not given, as QEMU does, and checks that they fit
+ * the network. */
+static int net_finish(struct netdev_spec *n, const struct net_props *np, const char *name)
+{
+    if (!np->have_net) {
+        n->net = 0x0a000200u;       /* 10.0.2.0/24 */
+        n->mask = 0xffffff00u;
+    }
+    if (!n->host)
+        n->host = in_net(n->net, n->mask, 0x0202);
+    if (!n->dns)
+        n->dns = in_net(n->net, n->mask, 0x0203);
+    if (!n->dhcp_start)
+        n->dhcp_start = in_net(n->net, n->mask, 0x020f);
+    const char *bad = NULL;
+    if ((n->host & n->mask) != n->net)
+        bad = "host=";
+    else if ((n->dns & n->mask) != n->net)
+        bad = "dns=";
+    else if ((n->dhcp_start & n->mask) != n->net)
+        bad = "dhcpstart=";
+    if (bad)
+        return rp_error(-EINVAL, "%s: the %s address is outside the network %s", name, bad,
+                        np->net_text ? np->net_text : "10.0.2.0/24");
+    if (n->dns == n->host || n->dhcp_start == n->host || n->dhcp_start == n->dns)
+        return rp_error(-EINVAL, "%s: host=, dns= and dhcpstart= must be three different "
+                        "addresses", name);
+    if (!n->ipv4 && !n->ipv6)
+        return rp_error(-EINVAL, "%s: ipv4=off and ipv6=off leave the network with no "
+                        "protocol", name);
+    return 0;
+}
+
+/* Adds an empty user-mode network named id (copied) to the config. */
+static int add_netdev(struct cli *c, const char *name, const char *id, struct netdev_spec **out)
+{
+    struct machine_config *cfg = &c->cfg;
+    for (int i = 0; i < cfg->nnetdevs; i++)
+        if (!strcmp(cfg->netdevs[i].id, id))
+            return rp_error(-EINVAL, "%s: duplicate netdev id '%s'", name, id);
+    if (cfg->nnetdevs >= MAX_NETDEVS)
+        return rp_error(-EINVAL, "%s: too many networks (at most %d)", name, MAX_NETDEVS);
+    struct netdev_spec *n = &cfg->netdevs[cfg->nnetdevs];
+    memset(n, 0, sizeof(*n));
+    if (!(n->id = strdup(id)))
+        return rp_error(-ENOMEM, "out of memory while parsing options");
+    n->ipv4 = n->ipv6 = true;
+    cfg->nnetdevs++;
+    *out = n;
+    return 0;
+}
+
+/* Drops the netdev add_netdev made last (after a parse error). */
+static void drop_last_netdev(struct cli *c)
+{
+    struct netdev_spec *n = &c->cfg.netdevs[--c->cfg.nnetdevs];
+    free(n->id);
+    free(n->hostname);
+    memset(n, 0, sizeof(*n));
+}
+
+/* Adds a network card in command-line order, like add_virtio. */
+static int add_nic(struct cli *c, const char *name, const char *netdev_ref, const uint8_t *mac,
+                   int bus)
+{
+    int k = c->cfg.nvirtio;
+    int rc = add_virtio(c, name, VIRTIO_KIND_NET, -1, NULL, bus);
+    if (rc)
+        return rc;
+    if (netdev_ref && !(c->device_netdev[k] = strdup(netdev_ref)))
+        return rp_error(-ENOMEM, "out of memory while parsing options");
+    if (mac) {
+        memcpy(c->cfg.virtio[k].mac, mac, 6);
+        c->device_mac_set[k] = true;
+    }
+    return 0;
+}
+
+/* A MAC= value: six hex bytes, not a multicast address. */
+static int nic_mac(const char *name, const char *k, const char *v, uint8_t mac[6])
+{
+    if (!v || parse_mac(v, mac) < 0)
+        return rp_error(-EINVAL, "%s: %s=%s is not a MAC address (as in "
+                        "%s=52:54:00:12:34:56)", name, k, v ? v : "", k);
+    if (mac[0] & 1)
+        return rp_error(-EINVAL, "%s: %s=%s is a multicast address, which a network card "
+                        "cannot have", name, k, v);
+    return 0;
+}
+
+static int nic_model(const char *name, const char *v)
+{
+    if (v && (!strcmp(v, "virtio") || !strcmp(v, "virtio-net-device") ||
+              !strcmp(v, "virtio-net-pci")))
+        return 0;
+    return rp_error(-EINVAL, "%s: model=%s is not supported (only virtio: a virtio-net-device "
+                    "on virtio-mmio)", name, v ? v : "");
+}
+
+/* Properties of a user-mode network from item `from` of l on, for -netdev,
+ * -nic user and -net user; `extra` handles the ones only that option knows
+ * (returns 1 if it took the key). */
+static int parse_user(const char *name, struct kvlist *l, int from, struct netdev_spec *n,
+                      int (*extra)(void *ctx, const char *k, const char *v), void *ctx)
+{
+    struct net_props np = {0};
+    for (int i = from; i < l->n; i++) {
+        const char *k = l->items[i].key, *v = l->items[i].val;
+        int rc = net_prop(n, &np, name, k, v);
+        if (rc < 0)
+            return rc;
+        if (rc == 0 && extra)
+            rc = extra(ctx, k, v);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            return rp_error(-EINVAL, "%s: unsupported property '%s' for a user-mode network "
+                            "(expected " NET_USAGE ")", name, k);
+    }
+    return net_finish(n, &np, name);
+}
+
+/* The type given first: "user" or type=user. */
+static const char *net_type(const struct kvlist *l)
+{
+    if (!l->n)
+        return NULL;
+    if (!strcmp(l->items[0].key, "type") && l->items[0].val)
+        return l->items[0].val;
+    return l->items[0].val ? NULL : l->items[0].key;
+}
+
+static int skip_id(void *ctx, const char *k, const char *v)
+{
+    return !strcmp(k, "id") ? 1 : 0;
+}
+
+/* -netdev user,id=ID[,...]: a network for -device virtio-net-device,netdev=ID. */
+static int opt_netdev(struct cli *c, const char *name, const char *val)
+{
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    const char *type = net_type(&l), *id = NULL;
+    for (int i = 1; i < l.n; i++)
+        if (!strcmp(l.items[i].key, "id"))
+            id = l.items[i].val;
+    struct netdev_spec *n = NULL;
+    if (!type)
+        rc = rp_error(-EINVAL, "%s: missing the network type (expected " NET_USAGE ")", name);
+    else if (!strcmp(type, "help") || !strcmp(type, "?"))
+        rc = rp_error(-EINVAL, "%s: the only supported network type is 'user'", name);
+    else if (strcmp(type, "user"))
+        rc = rp_error(-EINVAL, "%s: network type '%s' is not supported (only user, QEMU's "
+                      "user-mode network)", name, type);
+    else if (!id || !*id)
+        rc = rp_error(-EINVAL, "%s: user needs id= (as in user,id=n0, used by -device "
+                      "virtio-net-device,netdev=n0)", name);
+    else
+        rc = add_netdev(c, name, id, &n);
+    if (!rc) {
+        rc = parse_user(name, &l, 1, n, skip_id, NULL);
+        if (rc)
+            drop_last_netdev(c);
+    }
+    kvl_free(&l);
+    return rc;
+}
+
+/* What -nic and -net nic take besides network properties. */
+struct nic_ctx {
+    const char *name;
+    const char *mac_key;        /* "mac" (-nic) or "macaddr" (-net nic) */
+    uint8_t mac[6];
+    bool have_mac;
+    const char *netdev;         /* -net nic,netdev=ID */
+};
+
+static int nic_extra(void *opaque, const char *k, const char *v)
+{
+    struct nic_ctx *x = opaque;
+    if (!strcmp(k, x->mac_key)) {
+        int rc = nic_mac(x->name, k, v, x->mac);
+        x->have_mac = rc == 0;
+        return rc ? rc : 1;
+    }
+    if (!strcmp(k, "model")) {
+        int rc = nic_model(x->name, v);
+        return rc ? rc : 1;
+    }
+    if (!strcmp(k, "id") || !strcmp(k, "name"))
+        return 1;
+    return 0;
+}
+
+/* -nic user[,mac=...][,model=virtio][,network properties] or -nic none:
+ * a network and its card in one, placed in command-line order like
+ * -drive if=virtio (QEMU's virt would use PCI). */
+static int opt_nic(struct cli *c, const char *name, const char *val)
+{
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    const char *type = net_type(&l);
+    struct nic_ctx x = { .name = name, .mac_key = "mac" };
+    if (type && !strcmp(type, "none")) {
+        for (int i = 1; i < l.n && !rc; i++)
+            rc = rp_error(-EINVAL, "%s: none takes no properties", name);
+        kvl_free(&l);
+        return rc;
+    }
+    if (!type || strcmp(type, "user")) {
+        rc = rp_error(-EINVAL, "%s: '%s' is not supported (only -nic user[,...] or -nic none)",
+                      name, type ? type : val);
+        kvl_free(&l);
+        return rc;
+    }
+    char id[32];
+    snprintf(id, sizeof(id), "nic.%d", c->cfg.nnetdevs);
+    struct netdev_spec *n;
+    rc = add_netdev(c, name, id, &n);
+    if (!rc) {
+        rc = parse_user(name, &l, 1, n, nic_extra, &x);
+        if (rc)
+            drop_last_netdev(c);
+    }
+    if (!rc)
+        rc = add_nic(c, name, id, x.have_mac ? x.mac : NULL, -1);
+    kvl_free(&l);
+    return rc;
+}
+
+/* -net none, -net nic[,macaddr=...][,model=virtio][,netdev=ID] and
+ * -net user[,...]: QEMU's hub 0 joins the one card to the one network. */
+static int opt_net(struct cli *c, const char *name, const char *val)
+{
+    struct kvlist l;
+    int rc = kvl_parse(val, &l);
+    if (rc)
+        return rc;
+    const char *type = net_type(&l);
+    struct nic_ctx x = { .name = name, .mac_key = "macaddr" };
+    if (type && !strcmp(type, "none") && l.n == 1) {
+        /* no network: nothing to add */
+    } else if (type && !strcmp(type, "nic")) {
+        for (int i = 1; i < l.n && !rc; i++) {
+            const char *k = l.items[i].key, *v = l.items[i].val;
+            if (!strcmp(k, "netdev") && v && *v)
+                x.netdev = v;
+            else if ((rc = nic_extra(&x, k, v)) == 0)
+                rc = rp_error(-EINVAL, "%s: unsupported property '%s' for nic (expected "
+                              "nic[,macaddr=MAC][,model=virtio][,netdev=ID])", name, k);
+            rc = rc < 0 ? rc : 0;
+        }
+        if (!rc && !x.netdev && c->hub_nic)
+            rc = rp_error(-EINVAL, "%s: only one -net nic is supported (use -netdev and "
+                          "-device virtio-net-device for more)", name);
+        if (!rc) {
+            int k = c->cfg.nvirtio;
+            rc = add_nic(c, name, x.netdev, x.have_mac ? x.mac : NULL, -1);
+            if (!rc && !x.netdev)
+                c->hub_nic = k + 1;
+        }
+    } else if (type && !strcmp(type, "user")) {
+        char id[32];
+        struct netdev_spec *n;
+        snprintf(id, sizeof(id), "user.%d", c->cfg.nnetdevs);
+        if (c->hub_user)
+            rc = rp_error(-EINVAL, "%s: only one -net user is supported (use -netdev user "
+                          "for more)", name);
+        if (!rc)
+            rc = add_netdev(c, name, id, &n);
+        if (!rc) {
+            rc = parse_user(name, &l, 1, n, skip_id, NULL);
+            if (rc)
+                drop_last_netdev(c);
+            else
+                c->hub_user = c->cfg.nnetdevs;
+        }
+    } else {
+        rc = rp_error(-EINVAL, "%s: '%s' is not supported (use -net none, -net nic or "
+                      "-net user[,...])", name, val);
+    }
+    kvl_free(&l);
+    return rc;
+}
+
+/* Binds each card to its network and gives those without a MAC QEMU's
+ * default, 52:54:00:12:34:56 for the first, counting up. */
+static int resolve_net(struct cli *c)
+{
+    struct machine_config *cfg = &c->cfg;
+    bool used[MAX_NETDEVS] = {false};
+    unsigned defaults = 0;
+    for (int k = 0; k < cfg->nvirtio; k++) {
+        struct virtio_spec *v = &cfg->virtio[k];
+        if (v->kind != VIRTIO_KIND_NET)
+            continue;
+        const char *ref = c->device_netdev[k];
+        v->netdev = -1;
+        if (ref) {
+            for (int i = 0; i < cfg->nnetdevs && v->netdev < 0; i++)
+                if (!strcmp(cfg->netdevs[i].id, ref))
+                    v->netdev = i;
+            if (v->netdev < 0)
+                return rp_error(-EINVAL, "-device: netdev '%s' is not defined (add -netdev "
+                                "user,id=%s)", ref, ref);
+        } else if (c->hub_nic == k + 1 && c->hub_user) {
+            v->netdev = c->hub_user - 1;
+        }
+        if (v->netdev >= 0) {
+            if (used[v->netdev])
+                return rp_error(-EINVAL, "-device: netdev '%s' is already in use by another "
+                                "network card", cfg->netdevs[v->netdev].id);
+            used[v->netdev] = true;
+        }
+        if (!c->device_mac_set[k]) {
+            const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, (uint8_t)(0x56 + defaults++) };
+            memcpy(v->mac, mac, 6);
+        }
+    }
+    return 0;
+}
+
 #define VIRTIO_BUS_PREFIX "virtio-mmio-bus."
 
-/* -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N] or
- * -device virtio-rng-device[,bus=virtio-mmio-bus.N]. */
+/* -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N],
+ * -device virtio-rng-device[,bus=virtio-mmio-bus.N] or
+ * -device virtio-net-device[,netdev=ID][,mac=MAC][,bus=virtio-mmio-bus.N]. */
 static int opt_device(struct cli *c, const char *name, const char *val)
 {
     struct kvlist l;
@@ -424,23 +920,27 @@ static int opt_device(struct cli *c, const char *name, const char *val)
         return rc;
     enum virtio_kind kind = VIRTIO_KIND_BLK;
     const char *drv = l.n ? (l.items[0].val ? NULL : l.items[0].key) : NULL;
-    const char *drive = NULL;
+    const char *drive = NULL, *netdev = NULL;
+    uint8_t mac[6];
+    bool have_mac = false;
     int bus = -1;
     if (l.n && !strcmp(l.items[0].key, "driver") && l.items[0].val)
         drv = l.items[0].val;
     if (!drv) {
-        rc = rp_error(-EINVAL, "%s: missing the device name (virtio-blk-device or "
-                      "virtio-rng-device)", name);
+        rc = rp_error(-EINVAL, "%s: missing the device name (virtio-blk-device, "
+                      "virtio-rng-device or virtio-net-device)", name);
     } else if (!strcmp(drv, "help") || !strcmp(drv, "?")) {
-        rc = rp_error(-EINVAL, "%s: the supported devices are virtio-blk-device and "
-                      "virtio-rng-device", name);
+        rc = rp_error(-EINVAL, "%s: the supported devices are virtio-blk-device, "
+                      "virtio-rng-device and virtio-net-device", name);
     } else if (!strcmp(drv, "virtio-blk-device")) {
         kind = VIRTIO_KIND_BLK;
     } else if (!strcmp(drv, "virtio-rng-device")) {
         kind = VIRTIO_KIND_RNG;
+    } else if (!strcmp(drv, "virtio-net-device")) {
+        kind = VIRTIO_KIND_NET;
     } else {
-        rc = rp_error(-EINVAL, "%s: device '%s' is not supported (only virtio-blk-device "
-                      "and virtio-rng-device, on virtio-mmio)", name, drv);
+        rc = rp_error(-EINVAL, "%s: device '%s' is not supported (only virtio-blk-device, "
+                      "virtio-rng-device and virtio-net-device, on virtio-mmio)", name, drv);
     }
     for (int i = 1; i < l.n && !rc; i++) {
         const char *k = l.items[i].key, *v = l.items[i].val;
@@ -450,6 +950,13 @@ static int opt_device(struct cli *c, const char *name, const char *val)
             rc = rp_error(-EINVAL, "%s: '%s' needs a value (as in %s=...)", name, k, k);
         } else if (!strcmp(k, "drive") && kind == VIRTIO_KIND_BLK) {
             drive = v;
+        } else if (!strcmp(k, "netdev") && kind == VIRTIO_KIND_NET) {
+            if (!*v)
+                rc = rp_error(-EINVAL, "%s: netdev= needs the id of a -netdev", name);
+            netdev = v;
+        } else if (!strcmp(k, "mac") && kind == VIRTIO_KIND_NET) {
+            rc = nic_mac(name, k, v, mac);
+            have_mac = true;
         } else if (!strcmp(k, "bus")) {
             if (strncmp(v, VIRTIO_BUS_PREFIX, plen) || parse_count(v + plen, &n) < 0 ||
                 n >= MAX_VIRTIO)
@@ -466,7 +973,9 @@ static int opt_device(struct cli *c, const char *name, const char *val)
     if (!rc && kind == VIRTIO_KIND_BLK && (!drive || !*drive))
         rc = rp_error(-EINVAL, "%s: virtio-blk-device needs drive=ID (of a -drive "
                       "file=F,format=raw,if=none,id=ID)", name);
-    if (!rc)
+    if (!rc && kind == VIRTIO_KIND_NET)
+        rc = add_nic(c, name, netdev, have_mac ? mac : NULL, bus);
+    else if (!rc)
         rc = add_virtio(c, name, kind, -1, kind == VIRTIO_KIND_BLK ? drive : NULL, bus);
     kvl_free(&l);
     return rc;
@@ -662,10 +1171,13 @@ static const struct cli_opt options[] = {
     { "-initrd", NULL, "FILE", ON_MACHINE, opt_initrd },
     { "-append", NULL, "STRING", ON_MACHINE, opt_append },
     { "-drive", NULL, "file=F,format=raw,if=virtio|none[,id=ID]", ON_MACHINE, opt_drive },
-    { "-device", NULL, "virtio-blk-device,drive=ID|virtio-rng-device", ON_MACHINE, opt_device },
+    { "-device", NULL, "virtio-blk-device,drive=ID|virtio-rng-device|virtio-net-device",
+      ON_MACHINE, opt_device },
     { "-global", NULL, "virtio-mmio.force-legacy=true|false", ON_MACHINE, opt_global },
     { "-dumpdtb", NULL, "FILE", ON_MACHINE, opt_dumpdtb },
-    { "-net", NULL, "none", ON_MACHINE, opt_only_none },
+    { "-netdev", NULL, "user,id=ID[,hostfwd=...]", ON_MACHINE, opt_netdev },
+    { "-nic", NULL, "user[,hostfwd=...]|none", ON_MACHINE, opt_nic },
+    { "-net", NULL, "none|nic|user[,...]", ON_MACHINE, opt_net },
     { "-nographic", NULL, NULL, ON_EXEC, opt_noop },
     { "-serial", NULL, "stdio", ON_EXEC, opt_serial },
     { "-display", NULL, "none", ON_EXEC, opt_only_none },
@@ -740,6 +1252,8 @@ static int cli_check(struct cli *c)
         /* fall through */
     case CMD_RUN: {
         int rc = resolve_virtio(c);
+        if (!rc)
+            rc = resolve_net(c);
         if (rc)
             return rc;
         if (cfg->bios && !strcmp(cfg->bios, "none") && !cfg->kernel)
@@ -881,8 +1395,10 @@ void cli_free(struct cli *c)
 {
     for (int i = 0; i < MAX_DRIVES; i++)
         free(c->drive_ids[i]);
-    for (int i = 0; i < MAX_VIRTIO; i++)
+    for (int i = 0; i < MAX_VIRTIO; i++) {
         free(c->device_drive[i]);
+        free(c->device_netdev[i]);
+    }
     config_free(&c->cfg);
     free(c->log_path);
     memset(c, 0, sizeof(*c));
@@ -936,7 +1452,20 @@ void cli_usage(FILE *f)
 "                           legacy (version 1, the default as in QEMU 7.2) or\n"
 "                           modern (version 2) virtio-mmio registers\n"
 "  -dumpdtb FILE            write the device tree to FILE and exit\n"
-"  -net none                no network (accepted for compatibility)\n"
+"  -netdev user,id=ID[,hostfwd=[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport]\n"
+"         [,net=10.0.2.0/24][,host=ADDR][,dns=ADDR][,dhcpstart=ADDR][,restrict=on]\n"
+"         [,ipv4=on|off][,ipv6=on|off][,hostname=NAME]\n"
+"                           QEMU's user-mode network (libslirp): gateway\n"
+"                           10.0.2.2, DNS 10.0.2.3, DHCP from 10.0.2.15; each\n"
+"                           hostfwd= forwards a host port to the guest. Frames\n"
+"                           it delivers are recorded; replay has no network\n"
+"  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
+"                           a network card (default MAC 52:54:00:12:34:56)\n"
+"  -nic user[,mac=MAC][,hostfwd=...]\n"
+"                           a user-mode network and its card in one\n"
+"  -net nic[,macaddr=MAC] -net user[,hostfwd=...]\n"
+"                           the same, in QEMU's older spelling\n"
+"  -net none                no network (the default)\n"
 "\n"
 "Console and display (accepted for QEMU compatibility; the console is stdio):\n"
 "  -nographic  -serial stdio|mon:stdio  -display none  -monitor none\n"

@@ -23,6 +23,12 @@ struct cli {
     bool drive_if_none[MAX_DRIVES];
     char *device_drive[MAX_VIRTIO];
     int device_bus[MAX_VIRTIO];  /* bus=virtio-mmio-bus.N, or -1 */
+    /* Network cards: the netdev= of each, whether it was given a MAC, and
+     * QEMU's hub 0 (-net nic and -net user, as 1 + index of the card and of
+     * the netdev; 0 when absent). */
+    char *device_netdev[MAX_VIRTIO];
+    bool device_mac_set[MAX_VIRTIO];
+    int hub_nic, hub_user;
 };
 
 /* Parses argv (argv[0] is the program name) into *out, which need not be

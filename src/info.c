@@ -25,6 +25,36 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* A few words on an Ethernet frame: its type and, for IPv4, the protocol
+ * and the addresses. */
+static void frame_summary(FILE *f, const uint8_t *p, size_t n)
+{
+    if (n < 14) {
+        fputs("short frame", f);
+        return;
+    }
+    unsigned type = (unsigned)p[12] << 8 | p[13];
+    if (type == 0x0806 && n >= 42) {
+        unsigned op = (unsigned)p[20] << 8 | p[21];
+        fprintf(f, "arp %s %u.%u.%u.%u -> %u.%u.%u.%u",
+                op == 1 ? "request" : op == 2 ? "reply" : "op?",
+                p[28], p[29], p[30], p[31], p[38], p[39], p[40], p[41]);
+    } else if (type == 0x0800 && n >= 34) {
+        static const char *const protos[] = {[1] = "icmp", [6] = "tcp", [17] = "udp"};
+        const char *proto = p[23] < ARRAY_SIZE(protos) && protos[p[23]] ? protos[p[23]] : "ip";
+        fprintf(f, "ipv4 %s %u.%u.%u.%u -> %u.%u.%u.%u", proto,
+                p[26], p[27], p[28], p[29], p[30], p[31], p[32], p[33]);
+        unsigned ihl = (p[14] & 15u) * 4;
+        if ((p[23] == 6 || p[23] == 17) && n >= 14 + ihl + 4)
+            fprintf(f, " ports %u -> %u", (unsigned)p[14 + ihl] << 8 | p[15 + ihl],
+                    (unsigned)p[16 + ihl] << 8 | p[17 + ihl]);
+    } else if (type == 0x86dd) {
+        fputs("ipv6", f);
+    } else {
+        fprintf(f, "ethertype 0x%04x", type);
+    }
+}
+
 static void json_event(FILE *f, const struct rlog_event *ev)
 {
     fprintf(f, "{\"kind\":\"%s\",\"hart\":%d,\"icount\":%" PRIu64, rlog_kind_name(ev->kind),
@@ -42,6 +72,11 @@ static void json_event(FILE *f, const struct rlog_event *ev)
         break;
     case RLOG_END:
         fprintf(f, ",\"reason\":%" PRIu64 ",\"status\":%" PRId64, ev->u[0], (int64_t)ev->u[1]);
+        break;
+    case RLOG_NET_RX:
+        fprintf(f, ",\"slot\":%" PRIu64 ",\"len\":%zu,\"frame\":\"", ev->u[0], ev->len);
+        frame_summary(f, ev->data, ev->len);
+        fputc('"', f);
         break;
     default:
         break;
@@ -111,6 +146,9 @@ int cmd_info(struct cli *cli)
             printf("virtio-mmio.%u  %s", d->slot, d->type);
             if (d->drive >= 0 && (unsigned)d->drive < h.ndrives)
                 printf(" on %s", h.drives[d->drive]);
+            if (d->has_mac)
+                printf(" mac %02x:%02x:%02x:%02x:%02x:%02x", d->mac[0], d->mac[1], d->mac[2],
+                       d->mac[3], d->mac[4], d->mac[5]);
             printf(" (%s)\n", h.virtio_legacy ? "legacy" : "modern");
         }
         if (h.append)

@@ -143,9 +143,15 @@ static int header_from_config(const struct machine_config *c, int argc, char **a
     for (int i = 0; i < c->nvirtio; i++) {
         const struct virtio_spec *v = &c->virtio[i];
         struct rlog_device *d = &h->devices[h->ndevices++];
-        d->type = strdup(v->kind == VIRTIO_KIND_BLK ? "virtio-blk-device" : "virtio-rng-device");
+        d->type = strdup(v->kind == VIRTIO_KIND_BLK ? "virtio-blk-device" :
+                         v->kind == VIRTIO_KIND_NET ? "virtio-net-device" : "virtio-rng-device");
         d->slot = (unsigned)v->slot;
         d->drive = v->kind == VIRTIO_KIND_BLK ? v->drive : -1;
+        /* A card's MAC is guest-visible; its host network is not recorded
+         * (replay has none: the frames it delivered are in the log). */
+        d->has_mac = v->kind == VIRTIO_KIND_NET;
+        if (d->has_mac)
+            memcpy(d->mac, v->mac, 6);
     }
     h->virtio_legacy = c->virtio_legacy;
     int r = add_image(h, "bios", machine_bios_path(c));
@@ -247,15 +253,19 @@ static int config_from_header(const struct rlog_header *h, struct machine_config
     for (unsigned i = 0; i < h->ndevices; i++) {
         const struct rlog_device *d = &h->devices[i];
         struct virtio_spec *v = &c->virtio[i];
-        if (!strcmp(d->type, "virtio-blk-device") && d->drive >= 0)
+        v->netdev = -1;
+        if (!strcmp(d->type, "virtio-blk-device") && d->drive >= 0 && !d->has_mac)
             v->kind = VIRTIO_KIND_BLK;
-        else if (!strcmp(d->type, "virtio-rng-device") && d->drive < 0)
+        else if (!strcmp(d->type, "virtio-rng-device") && d->drive < 0 && !d->has_mac)
             v->kind = VIRTIO_KIND_RNG;
+        else if (!strcmp(d->type, "virtio-net-device") && d->drive < 0 && d->has_mac)
+            v->kind = VIRTIO_KIND_NET;
         else
             return rp_error(-EINVAL, "the recording has a device '%s' that this build cannot "
                             "create", d->type);
         v->drive = d->drive;
         v->slot = (int)d->slot;
+        memcpy(v->mac, d->mac, 6);
         c->nvirtio = (int)i + 1;
     }
     c->virtio_legacy = h->virtio_legacy;

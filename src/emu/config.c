@@ -25,6 +25,10 @@ void config_free(struct machine_config *c)
     free(c->append);
     for (int i = 0; i < c->ndrives; i++)
         free(c->drives[i]);
+    for (int i = 0; i < c->nnetdevs; i++) {
+        free(c->netdevs[i].id);
+        free(c->netdevs[i].hostname);
+    }
     for (int i = 0; i < c->nplugins; i++) {
         struct plugin_spec *p = &c->plugins[i];
         free(p->path);

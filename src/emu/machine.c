@@ -19,6 +19,7 @@
 #include "dev/uart.h"
 #include "dev/virtio.h"
 #include "dev/virtio_blk.h"
+#include "dev/virtio_net.h"
 #include "dev/virtio_rng.h"
 #include "fdt.h"
 #include "loader.h"
@@ -327,11 +328,40 @@ static void uart_push_cb(void *opaque, const uint8_t *buf, size_t len) { uart_rx
 static size_t rng_wanted_cb(void *opaque) { return virtio_rng_wanted(opaque); }
 static void rng_push_cb(void *opaque, const uint8_t *buf, size_t len) { virtio_rng_push(opaque, buf, len); }
 
+static bool net_can_receive_cb(void *opaque, size_t len) { return virtio_net_can_receive(opaque, len); }
+static void net_receive_cb(void *opaque, const uint8_t *buf, size_t len) { virtio_net_receive(opaque, buf, len); }
+static void net_tx_cb(void *opaque, unsigned port, const uint8_t *buf, size_t len)
+{
+    nd_net_transmit(opaque, port, buf, len);
+}
+
+/* A virtio-net card; its frames cross the nondeterminism boundary both ways
+ * (the boundary owns the host network named by v->netdev, if any). */
+static int create_net(struct machine *m, int slot, const struct virtio_spec *v,
+                      struct irq_line irq, struct virtio_dev **d)
+{
+    const struct machine_config *cfg = m->cfg;
+    struct virtio_net *net = NULL;
+    int r = virtio_net_create(m, slot, irq, v->mac, &net, d);
+    if (r || !m->nd)
+        return r;
+    const struct netdev_spec *host = NULL;
+    if (v->netdev >= 0 && v->netdev < cfg->nnetdevs)
+        host = &cfg->netdevs[v->netdev];
+    struct nd_net n = {.can_receive = net_can_receive_cb, .receive = net_receive_cb,
+                       .opaque = net};
+    unsigned port;
+    r = nd_add_net(m->nd, (unsigned)slot, &n, host, &port);
+    if (!r)
+        virtio_net_set_tx(net, net_tx_cb, m->nd, port);
+    return r;
+}
+
 /* All eight virtio-mmio transports, as on QEMU's virt: the configured devices
  * in the slots cli.c gave them, empty transports (device ID 0) elsewhere.
  * virtio-blk writes through to its image in run mode and into a
  * copy-on-write overlay when recording or replaying; virtio-rng takes its
- * entropy from the nondeterminism boundary. */
+ * entropy, and virtio-net its frames, from the nondeterminism boundary. */
 static int create_virtio(struct machine *m)
 {
     const struct machine_config *cfg = m->cfg;
@@ -360,6 +390,8 @@ static int create_virtio(struct machine *m)
                                        .opaque = rng};
                 nd_set_entropy(m->nd, &e);
             }
+        } else if (v && v->kind == VIRTIO_KIND_NET) {
+            r = create_net(m, slot, v, irq, &d);
         } else {
             r = virtio_mmio_create(m, slot, irq, NULL, NULL, &d);
         }

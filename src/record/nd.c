@@ -1,9 +1,11 @@
 /* The nondeterminism boundary, host and record side: console input from
  * stdin (raw mode on a terminal, Ctrl-A x to quit), entropy from
- * getrandom(), idle waits, the wall clock, and the logging of each of them
- * when recording. Input is read from
- * the host only when its consumer has room, so no byte is ever lost. The
- * replay side lives in src/replay/replay.c. */
+ * getrandom(), frames from the user-mode networks (net_slirp.c) and the
+ * frames the guest sends into them, idle waits, the wall clock, and the
+ * logging of each input when recording. Console input is read from the host
+ * only when its consumer has room, so no byte is ever lost; network frames
+ * wait in a bounded queue until their card can take them. The replay side
+ * lives in src/replay/replay.c. */
 #include "nd_private.h"
 
 #include <errno.h>
@@ -23,6 +25,8 @@
 #define RAM_HASH_EVERY (1ULL << 30)       /* ... and between digests that cover RAM */
 #define NS_PER_TICK 100ULL
 #define VIRTIO_ENTROPY_MAX 4096           /* bytes handed over at once */
+#define NET_QUEUE_FRAMES 1024             /* frames waiting for one card, at most */
+#define NET_QUEUE_BYTES (4u << 20)        /* ... and their bytes */
 
 static struct termios saved_tio;
 static bool tio_saved;
@@ -73,6 +77,16 @@ void nd_destroy(struct nd *nd)
         return;
     if (nd->tty)
         restore_terminal();
+    for (unsigned i = 0; i < nd->nnets; i++) {
+        struct nd_net_port *p = &nd->nets[i];
+        net_slirp_destroy(p->host);
+        while (p->head) {
+            struct nd_packet *k = p->head;
+            p->head = k->next;
+            free(k);
+        }
+    }
+    free(nd->pollset.fds);
     free(nd);
 }
 
@@ -140,15 +154,131 @@ static size_t filter_escape(struct nd *nd, uint8_t *buf, size_t n)
     return o;
 }
 
-static bool stdin_ready(void)
+/* ---- network ------------------------------------------------------------ */
+
+/* A frame from a host network (called by slirp, also from inside
+ * nd_net_transmit): queued for its card, never handed over here. */
+static void net_emit(void *opaque, const uint8_t *buf, size_t len)
 {
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP));
+    struct nd_net_port *p = opaque;
+    if (p->queued >= NET_QUEUE_FRAMES || p->queued_bytes + len > NET_QUEUE_BYTES) {
+        p->lost++;      /* like a full NIC queue: TCP will send it again */
+        return;
+    }
+    struct nd_packet *k = malloc(sizeof(*k) + len);
+    if (!k) {
+        p->lost++;
+        return;
+    }
+    k->next = NULL;
+    k->len = len;
+    memcpy(k->data, buf, len);
+    if (p->tail)
+        p->tail->next = k;
+    else
+        p->head = k;
+    p->tail = k;
+    p->queued++;
+    p->queued_bytes += len;
+}
+
+int nd_add_net(struct nd *nd, unsigned dev, const struct nd_net *n,
+               const struct netdev_spec *host, unsigned *port)
+{
+    for (unsigned i = 0; i < nd->nnets; i++)
+        if (nd->nets[i].dev == dev)
+            return rp_error(-EINVAL, "two network cards claim virtio-mmio slot %u", dev);
+    if (nd->nnets >= ND_MAX_NETS)
+        return rp_error(-EINVAL, "too many network cards (at most %d)", ND_MAX_NETS);
+    struct nd_net_port *p = &nd->nets[nd->nnets];
+    memset(p, 0, sizeof(*p));
+    p->net = *n;
+    p->dev = dev;
+    if (host && nd->mode != ND_REPLAY) {
+        int r = net_slirp_create(host, net_emit, p, &p->host);
+        if (r)
+            return r;
+    }
+    *port = nd->nnets++;
+    return 0;
+}
+
+void nd_net_transmit(struct nd *nd, unsigned port, const uint8_t *buf, size_t len)
+{
+    if (port < nd->nnets && nd->nets[port].host)
+        net_slirp_input(nd->nets[port].host, buf, len);
+}
+
+static bool net_deliverable(const struct nd_net_port *p)
+{
+    return p->head && p->net.can_receive(p->net.opaque, p->head->len);
+}
+
+/* Hands every card the frames it can take now, oldest first. */
+static void poll_net(struct nd *nd, uint64_t pos)
+{
+    for (unsigned i = 0; i < nd->nnets && !nd->error; i++) {
+        struct nd_net_port *p = &nd->nets[i];
+        while (net_deliverable(p)) {
+            struct nd_packet *k = p->head;
+            p->head = k->next;
+            if (!p->head)
+                p->tail = NULL;
+            p->queued--;
+            p->queued_bytes -= k->len;
+            log_event(nd, RLOG_NET_RX, pos, p->dev, 0, k->data, k->len);
+            p->net.receive(p->net.opaque, k->data, k->len);
+            free(k);
+        }
+    }
+}
+
+static bool any_net_deliverable(const struct nd *nd)
+{
+    for (unsigned i = 0; i < nd->nnets; i++)
+        if (net_deliverable(&nd->nets[i]))
+            return true;
+    return false;
+}
+
+/* ---- host polling --------------------------------------------------------- */
+
+static bool watch_stdin(const struct nd *nd)
+{
+    return nd->have_console && !nd->stdin_eof && nd->console.space(nd->console.opaque) > 0;
+}
+
+/* Waits up to ms (0: just look; -1: no limit of our own) for stdin (when
+ * watched) and the host networks' sockets, then lets the networks handle
+ * what is ready; their frames for the guest end up queued. Returns whether
+ * stdin has something to read. */
+static bool poll_host(struct nd *nd, bool watch, int ms)
+{
+    struct net_pollset *set = &nd->pollset;
+    bool nets = false;
+    set->n = 0;
+    set->err = 0;
+    if (watch && net_pollset_add(set, STDIN_FILENO, POLLIN) < 0)
+        return false;
+    for (unsigned i = 0; i < nd->nnets; i++) {
+        if (nd->nets[i].host) {
+            net_slirp_fill(nd->nets[i].host, set, &ms);
+            nets = true;
+        }
+    }
+    if (!set->n && !nets && ms == 0)
+        return false;
+    int ready = poll(set->fds, set->n, ms);   /* with nothing to watch: a sleep */
+    for (unsigned i = 0; i < nd->nnets; i++)
+        if (nd->nets[i].host)
+            net_slirp_dispatch(nd->nets[i].host, set, ready < 0 && errno != EINTR);
+    return watch && ready > 0 && (set->fds[0].revents & (POLLIN | POLLHUP));
 }
 
 /* Hands the entropy device what it waits for, at every round boundary (so
- * the guest never waits on the host's poll period). Entropy goes before
- * console input, the order replay delivers them in. */
+ * the guest never waits on the host's poll period). Within a round boundary
+ * entropy goes first, then network frames, then console input; replay
+ * hands them over in the order the log has them. */
 static void poll_entropy(struct nd *nd, uint64_t pos)
 {
     if (!nd->have_entropy || nd->error)
@@ -174,24 +304,13 @@ static void poll_entropy(struct nd *nd, uint64_t pos)
     nd->entropy.push(nd->entropy.opaque, buf, got);
 }
 
-void nd_poll(struct nd *nd, uint64_t pos)
+/* Reads what stdin has for the console (poll_host said it is ready). */
+static void read_console(struct nd *nd, uint64_t pos)
 {
-    if (nd->mode == ND_REPLAY) {
-        replay_poll(nd, pos);
-        return;
-    }
-    if (nd->w && (nd->poll_count & 63) == 0)
-        rlog_writer_tick(nd->w);
-    poll_entropy(nd, pos);
-    if (!nd->poll_now && (++nd->poll_count % HOST_POLL_EVERY) != 0)
-        return;
-    nd->poll_now = false;
-    if (!nd->have_console || nd->stdin_eof)
-        return;
     size_t space = nd->console.space(nd->console.opaque);
-    if (space == 0 || !stdin_ready())
-        return;
     uint8_t buf[64];
+    if (space == 0)
+        return;
     if (space > sizeof(buf))
         space = sizeof(buf);
     ssize_t n = read(STDIN_FILENO, buf, space);
@@ -208,6 +327,25 @@ void nd_poll(struct nd *nd, uint64_t pos)
     }
 }
 
+void nd_poll(struct nd *nd, uint64_t pos)
+{
+    if (nd->mode == ND_REPLAY) {
+        replay_poll(nd, pos);
+        return;
+    }
+    if (nd->w && (nd->poll_count & 63) == 0)
+        rlog_writer_tick(nd->w);
+    poll_entropy(nd, pos);
+    bool look = nd->poll_now || (++nd->poll_count % HOST_POLL_EVERY) == 0;
+    nd->poll_now = false;
+    bool have_input = look && poll_host(nd, watch_stdin(nd), 0);
+    /* Every round, not only when looking at the host: the card may have
+     * made room since. */
+    poll_net(nd, pos);
+    if (have_input)
+        read_console(nd, pos);
+}
+
 static int64_t now_ns(void)
 {
     struct timespec ts;
@@ -222,29 +360,45 @@ uint64_t nd_idle(struct nd *nd, uint64_t pos, uint64_t max_ticks)
     log_event(nd, RLOG_IDLE, pos, 0, 0, NULL, 0);
     if (nd->w)
         rlog_writer_tick(nd->w);
-    bool watch = nd->have_console && !nd->stdin_eof &&
-                 nd->console.space(nd->console.opaque) > 0;
+    bool watch = watch_stdin(nd);
     int64_t start = now_ns();
-    int ms = 1000;   /* look again at least once a second */
+    int64_t ms = 1000;   /* look again at least once a second */
     bool full = false;   /* the wait covers the whole time to the timer */
     if (max_ticks != UINT64_MAX && max_ticks < 1000ULL * 1000000 / NS_PER_TICK) {
-        ms = (int)((max_ticks * NS_PER_TICK + 999999) / 1000000);
+        ms = (int64_t)((max_ticks * NS_PER_TICK + 999999) / 1000000);
         full = true;
     }
-    /* Entropy the guest waits for is input that is already there: no wait.
-     * (nd_poll hands it over right after this returns.) */
-    bool entropy_due = nd->have_entropy && nd->entropy.wanted(nd->entropy.opaque) > 0;
-    if (entropy_due) {
+    /* Entropy the guest waits for, and frames its card can take, are input
+     * that is already there: no wait. (nd_poll hands them over right after
+     * this returns.) */
+    bool due = (nd->have_entropy && nd->entropy.wanted(nd->entropy.opaque) > 0) ||
+               any_net_deliverable(nd);
+    bool input = due;
+    if (due) {
         ms = 0;
         full = false;
     }
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    int ready = poll(watch ? &p : NULL, watch ? 1 : 0, ms);
-    if (entropy_due)
-        ready = 1;
+    /* Wait in slices: the host networks want their sockets and timers
+     * served while the guest sleeps, which need not wake the guest unless a
+     * frame for it turns up. */
+    int64_t deadline = start + ms * 1000000;
+    for (;;) {
+        int64_t left = deadline - now_ns();
+        int wait = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+        if (poll_host(nd, watch, wait)) {
+            input = true;
+            break;
+        }
+        if (any_net_deliverable(nd)) {
+            input = true;
+            break;
+        }
+        if (now_ns() >= deadline)
+            break;
+    }
     uint64_t ticks = (uint64_t)(now_ns() - start) / NS_PER_TICK;
     unsigned cause = RLOG_WAKE_TIMER;
-    if (ready > 0) {
+    if (input) {
         cause = RLOG_WAKE_INPUT;
         nd->poll_now = true;
     } else if (full) {

@@ -19,6 +19,7 @@ enum nd_mode { ND_RUN, ND_RECORD, ND_REPLAY };
 struct nd;
 struct rlog_writer;
 struct rlog_reader;
+struct netdev_spec;
 
 /* A consumer of console input (the UART): how many bytes it can take now,
  * and the call that hands them over. */
@@ -55,12 +56,42 @@ struct nd_entropy {
 
 void nd_set_entropy(struct nd *nd, const struct nd_entropy *e);
 
+/* A consumer of network frames (virtio-net): whether it can take a frame of
+ * len bytes now (a function of guest-visible state only), and the call that
+ * hands one over. */
+struct nd_net {
+    bool (*can_receive)(void *opaque, size_t len);
+    void (*receive)(void *opaque, const uint8_t *buf, size_t len);
+    void *opaque;
+};
+
+#define ND_MAX_NETS 8
+
+/* Adds a network card. dev names it in the log (its virtio-mmio slot; each
+ * card needs its own). host is the user-mode network behind it in run and
+ * record mode (borrowed for the call; NULL: none, so frames the guest sends
+ * are dropped and nothing arrives); replay ignores it and never creates a
+ * host network. Frames from the host wait at the boundary until the card
+ * can take them and are handed over at a round boundary (record logs each
+ * one; replay hands over the logged ones at the same positions). *port is
+ * the handle for nd_net_transmit. Returns 0 or a negative code with a
+ * message (the host network or one of its hostfwd rules could not be set
+ * up). */
+int nd_add_net(struct nd *nd, unsigned dev, const struct nd_net *n,
+               const struct netdev_spec *host, unsigned *port);
+
+/* A frame the guest sent on port (buf borrowed for the call): into the host
+ * network in run and record mode, dropped in replay. Nothing is logged: the
+ * guest's own output repeats by itself. */
+void nd_net_transmit(struct nd *nd, unsigned port, const uint8_t *buf, size_t len);
+
 /* Delivers pending input to its consumers if they can take it. Called at
  * every round boundary; run/record look at the host every few calls and
  * right after an idle period. */
 void nd_poll(struct nd *nd, uint64_t pos);
 
-/* Every hart sleeps. Waits (run, record) until host input arrives or
+/* Every hart sleeps. Waits (run, record) until host input arrives (a byte on
+ * stdin, or a frame from a host network that its card can take) or
  * max_ticks of guest time (10 MHz ticks; UINT64_MAX: no timer due) have
  * passed, or (replay) returns the recorded duration at once. Returns the
  * guest ticks that passed. Record logs the idle and resume events. */

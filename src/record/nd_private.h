@@ -4,7 +4,25 @@
 #define REPRISE_ND_PRIVATE_H
 
 #include "nd.h"
+#include "net_slirp.h"
 #include "rlog.h"
+
+/* A frame from a host network, waiting for its card. */
+struct nd_packet {
+    struct nd_packet *next;
+    size_t len;
+    uint8_t data[];
+};
+
+/* A network card and, in run and record mode, the host network behind it. */
+struct nd_net_port {
+    struct nd_net net;
+    unsigned dev;                   /* logged as u[0] of its net-rx events */
+    struct net_slirp *host;         /* NULL: none (always so in replay) */
+    struct nd_packet *head, *tail;  /* frames for the guest, oldest first */
+    size_t queued, queued_bytes;
+    uint64_t lost;                  /* frames dropped because the queue was full */
+};
 
 struct nd {
     enum nd_mode mode;
@@ -12,11 +30,14 @@ struct nd {
     bool have_console;
     struct nd_entropy entropy;
     bool have_entropy;
+    struct nd_net_port nets[ND_MAX_NETS];
+    unsigned nnets;
 
     /* host side (run, record) */
     bool stdin_eof, tty, escape, quit;
     unsigned poll_count;
     bool poll_now;
+    struct net_pollset pollset;     /* stdin and the host networks' sockets */
 
     /* record */
     struct rlog_writer *w;

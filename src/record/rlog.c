@@ -4,7 +4,7 @@
  * shapes, not the devices that produce events or the loop that injects them. */
 
 /*
- * THE LOG FILE FORMAT, VERSION 2
+ * THE LOG FILE FORMAT, VERSION 3
  * ==============================
  *
  * A log is one file holding exactly one LZ4 frame and nothing after it. The
@@ -55,7 +55,7 @@
  * know.
  *
  *   "format"    text    "reprise-log"
- *   "version"   uint    RLOG_VERSION (2)
+ *   "version"   uint    RLOG_VERSION (3); readers also take 2
  *   "ram_size"  uint    guest RAM in bytes
  *   "smp"       uint    number of harts, at least 1
  *   "bios"      text or null (the default firmware)
@@ -66,10 +66,11 @@
  *               file= of each -drive, in command-line order)
  *   "devices"   array of at most 8 arrays of 3, the virtio-mmio devices in
  *               the order they were created: [type text, slot uint 0..7,
- *               drive uint (index into "drives") or null]; type is
- *               "virtio-blk-device" (with a drive) or "virtio-rng-device"
- *               (null); no two devices share a slot or a drive. Slots not
- *               listed hold empty transports (device ID 0).
+ *               param]; param is a drive uint (index into "drives") for
+ *               "virtio-blk-device", null for "virtio-rng-device", and the
+ *               MAC address bytes(6) for "virtio-net-device" (e.g.
+ *               46 52 54 00 12 34 56); no two devices share a slot or a
+ *               drive. Slots not listed hold empty transports (device ID 0).
  *   "virtio_legacy" uint 1 (legacy virtio-mmio, version 1, QEMU 7.2's
  *               default) or 0 (modern, version 2)
  *   "images"    array of at most 16 maps, each with exactly the keys
@@ -80,9 +81,12 @@
  *   "argv"      array of text (the recording's command line)
  *
  *   Version 2 added "devices" and "virtio_legacy" and gave "drives" its
- *   images; a version-1 log is refused like any other version.
+ *   images; a version-1 log is refused like any other version. Version 3
+ *   added "virtio-net-device" with its MAC as param, and the first net-rx
+ *   events (kind 8 had its shape in version 2 but no writer); a version-2
+ *   log is a valid version-3 log and is read as one.
  *
- *   It begins AD 66 "format" 6B "reprise-log" 67 "version" 02 ...; a reader
+ *   It begins AD 66 "format" 6B "reprise-log" 67 "version" 03 ...; a reader
  *   checks "format" and then "version" before anything else, so a log of a
  *   later version is recognised as such whatever else changed.
  *
@@ -101,7 +105,9 @@
  *     6 end         array(3) [uint u0, uint u1, bytes(32)]
  *                                                  reason, exit status, digest
  *     7 entropy     bytes data
- *     8 net-rx      array(2) [uint u0, bytes data] device, packet
+ *     8 net-rx      array(2) [uint u0, bytes data] the card's virtio-mmio
+ *                                                  slot, the Ethernet frame
+ *                                                  (no virtio-net header)
  *     9 blk-done    array(2) [uint u0, uint u1]    device, request id
  *
  *   So the byte 'a' typed on hart 0 at icount 1000 is 84 01 00 19 03 E8 41 61.
@@ -343,7 +349,9 @@ static void encode_header(struct buf *b, const struct rlog_header *h)
         buf_head(b, MT_ARRAY, 3);
         buf_text(b, d->type);
         buf_head(b, MT_UINT, d->slot);
-        if (d->drive >= 0)
+        if (d->has_mac)
+            buf_bytes(b, MT_BYTES, d->mac, 6);
+        else if (d->drive >= 0)
             buf_head(b, MT_UINT, (uint64_t)d->drive);
         else
             buf_text(b, NULL);
@@ -1374,7 +1382,8 @@ void rlog_header_free(struct rlog_header *h)
 
 /* Fills h from the header item m (a map whose format and version have been
  * checked). Returns 0, or a negative code with the message set. */
-static int header_from_item(struct rlog_reader *r, const cbor_item_t *m, struct rlog_header *h)
+static int header_from_item(struct rlog_reader *r, const cbor_item_t *m, unsigned version,
+                            struct rlog_header *h)
 {
     const cbor_item_t *v[HK_COUNT];
     char why[160];
@@ -1392,7 +1401,7 @@ static int header_from_item(struct rlog_reader *r, const cbor_item_t *m, struct 
         }
     }
     uint64_t x;
-    h->version = RLOG_VERSION;
+    h->version = version;
     if (!get_u64(v[HK_RAM], &h->ram_size))
         return malformed(r, 0, 0, "field \"ram_size\" must be an unsigned integer");
     if (!get_u64(v[HK_SMP], &x) || x < 1 || x > INT_MAX)
@@ -1419,7 +1428,7 @@ static int header_from_item(struct rlog_reader *r, const cbor_item_t *m, struct 
     }
     a = v[HK_DEVICES];
     static const char bad_dev[] = "field \"devices\" must be an array of at most 8 "
-                                  "[type, slot, drive] with distinct slots and drives";
+                                  "[type, slot, drive or MAC] with distinct slots and drives";
     if (!cbor_isa_array(a) || cbor_array_size(a) > RLOG_MAX_DEVICES)
         return malformed(r, 0, 0, bad_dev);
     unsigned slots_used = 0, drives_used = 0;
@@ -1434,7 +1443,12 @@ static int header_from_item(struct rlog_reader *r, const cbor_item_t *m, struct 
             return malformed(r, 0, 0, bad_dev);
         out->slot = (unsigned)x;
         slots_used |= 1u << x;
-        if (!cbor_is_null(f[2])) {
+        if (cbor_isa_bytestring(f[2])) {
+            if (!cbor_bytestring_is_definite(f[2]) || cbor_bytestring_length(f[2]) != 6)
+                return malformed(r, 0, 0, bad_dev);
+            memcpy(out->mac, cbor_bytestring_handle(f[2]), 6);
+            out->has_mac = true;
+        } else if (!cbor_is_null(f[2])) {
             if (!get_u64(f[2], &x) || x >= h->ndrives || (drives_used & (1u << x)))
                 return malformed(r, 0, 0, bad_dev);
             out->drive = (int)x;
@@ -1517,9 +1531,10 @@ static int read_header(struct rlog_reader *r, struct rlog_header *h)
     } else if (version > RLOG_VERSION) {
         rc = fail(r, -ENOTSUP, "%s was written by a newer Reprise (log format version %" PRIu64
                   "; this build reads version %d)", r->name, version, RLOG_VERSION);
-    } else if (version != RLOG_VERSION) {
+    } else if (version < RLOG_VERSION_MIN) {
         rc = fail(r, -ENOTSUP, "%s has log format version %" PRIu64 ", which this build "
-                  "cannot read (it reads version %d)", r->name, version, RLOG_VERSION);
+                  "cannot read (it reads versions %d to %d)", r->name, version,
+                  RLOG_VERSION_MIN, RLOG_VERSION);
     } else {
         rc = next_region(r);   /* the header's seal */
         if (rc == R_TRUNC)
@@ -1527,7 +1542,7 @@ static int read_header(struct rlog_reader *r, struct rlog_header *h)
         else if (rc == R_STREAM_END)
             rc = fail(r, -EBADMSG, "%s is corrupt: its header has no seal", r->name);
         else if (rc == 0)
-            rc = header_from_item(r, m, h);
+            rc = header_from_item(r, m, (unsigned)version, h);
     }
     cbor_decref(&m);
     if (rc)

@@ -13,8 +13,10 @@
  * required or reinterpreted, a change to seals or to the LZ4 frame settings.
  * Adding a header key that older readers may safely ignore needs no bump.
  * Kind 0 is reserved for the log's own integrity seals (see rlog.c); it is
- * never written or returned as an event. */
-#define RLOG_VERSION 2
+ * never written or returned as an event. RLOG_VERSION_MIN is the oldest
+ * version this build still reads (each later version only added to it). */
+#define RLOG_VERSION 3
+#define RLOG_VERSION_MIN 2
 
 enum rlog_kind {
     RLOG_CONSOLE_IN = 1,   /* bytes typed at the console: data */
@@ -24,7 +26,7 @@ enum rlog_kind {
     RLOG_HASH = 5,         /* state digest for divergence checks: data = 32 bytes, u[0] = flags */
     RLOG_END = 6,          /* end of session: u[0] = stop reason, u[1] = exit status, data = 32-byte final digest */
     RLOG_ENTROPY = 7,      /* random bytes given to the guest: data */
-    RLOG_NET_RX = 8,       /* a packet delivered to the guest: u[0] = device, data */
+    RLOG_NET_RX = 8,       /* a frame delivered to the guest: u[0] = the card's virtio-mmio slot, data */
     RLOG_BLK_DONE = 9,     /* a block request completed: u[0] = device, u[1] = request id */
     RLOG_KIND_MAX
 };
@@ -59,15 +61,17 @@ struct rlog_image {
 
 /* A device on a virtio-mmio transport, as the header names it. */
 struct rlog_device {
-    char *type;              /* "virtio-blk-device", "virtio-rng-device" */
+    char *type;              /* "virtio-blk-device", "virtio-rng-device", "virtio-net-device" */
     unsigned slot;           /* virtio-mmio slot, 0..7 */
     int drive;               /* index into drives[], or -1 */
+    bool has_mac;            /* a network card: its MAC address */
+    uint8_t mac[6];
 };
 
 /* The header: format version, machine configuration, image digests and the
  * command line. Strings are owned by the struct (rlog_header_free). */
 struct rlog_header {
-    unsigned version;
+    unsigned version;        /* as read (RLOG_VERSION_MIN..RLOG_VERSION); written as RLOG_VERSION */
     uint64_t ram_size;
     unsigned smp;
     char *bios;              /* NULL = default firmware path recorded in images */

@@ -2,7 +2,8 @@
  * recorded values at the recorded positions, never touching the host, and
  * stops with one sentence at the first divergence (an event that does not
  * fit where execution is, or a state digest that differs) or at a corrupt or
- * cut-short log. */
+ * cut-short log. Frames the guest transmits are dropped here (nd.c): replay
+ * has no host network. */
 #include <stdio.h>
 #include <string.h>
 
@@ -98,26 +99,58 @@ static void progress(struct nd *nd, uint64_t pos, bool done)
     fflush(stderr);
 }
 
+/* The network card the recording calls dev (its virtio-mmio slot). */
+static struct nd_net_port *net_port(struct nd *nd, uint64_t dev)
+{
+    for (unsigned i = 0; i < nd->nnets; i++)
+        if (nd->nets[i].dev == dev)
+            return &nd->nets[i];
+    return NULL;
+}
+
+/* Hands over the inputs recorded at pos, in the order they were recorded. */
 void replay_poll(struct nd *nd, uint64_t pos)
 {
     progress(nd, pos, false);
-    while (next_is(nd, RLOG_ENTROPY, pos)) {
-        if (!nd->have_entropy || nd->entropy.wanted(nd->entropy.opaque) < nd->ev.len) {
-            diverge(nd, pos, nd->have_entropy
-                    ? "the entropy device does not want the recorded bytes here"
-                    : "the recording hands entropy to the guest, but the machine has no "
-                      "entropy device");
-            return;
+    for (;;) {
+        fetch(nd);
+        if (!nd->have_ev || nd->ev.icount != pos)
+            break;
+        const struct rlog_event *ev = &nd->ev;
+        if (ev->kind == RLOG_ENTROPY) {
+            if (!nd->have_entropy || nd->entropy.wanted(nd->entropy.opaque) < ev->len) {
+                diverge(nd, pos, nd->have_entropy
+                        ? "the entropy device does not want the recorded bytes here"
+                        : "the recording hands entropy to the guest, but the machine has no "
+                          "entropy device");
+                return;
+            }
+            nd->entropy.push(nd->entropy.opaque, ev->data, ev->len);
+        } else if (ev->kind == RLOG_NET_RX) {
+            struct nd_net_port *p = net_port(nd, ev->u[0]);
+            char what[160];
+            if (!p || !p->net.can_receive(p->net.opaque, ev->len)) {
+                if (p)
+                    snprintf(what, sizeof(what), "the network card in virtio-mmio slot %llu "
+                             "cannot take the recorded %zu-byte frame here",
+                             (unsigned long long)ev->u[0], ev->len);
+                else
+                    snprintf(what, sizeof(what), "the recording delivers a frame to a network "
+                             "card in virtio-mmio slot %llu, but the machine has none there",
+                             (unsigned long long)ev->u[0]);
+                diverge(nd, pos, what);
+                return;
+            }
+            p->net.receive(p->net.opaque, ev->data, ev->len);
+        } else if (ev->kind == RLOG_CONSOLE_IN) {
+            if (!nd->have_console || nd->console.space(nd->console.opaque) < ev->len) {
+                diverge(nd, pos, "the console cannot take the recorded input here");
+                return;
+            }
+            nd->console.push(nd->console.opaque, ev->data, ev->len);
+        } else {
+            break;
         }
-        nd->entropy.push(nd->entropy.opaque, nd->ev.data, nd->ev.len);
-        consume(nd);
-    }
-    while (next_is(nd, RLOG_CONSOLE_IN, pos)) {
-        if (!nd->have_console || nd->console.space(nd->console.opaque) < nd->ev.len) {
-            diverge(nd, pos, "the console cannot take the recorded input here");
-            return;
-        }
-        nd->console.push(nd->console.opaque, nd->ev.data, nd->ev.len);
         consume(nd);
     }
     check_missed(nd, pos);

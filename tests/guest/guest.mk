@@ -22,7 +22,10 @@ GUEST_TESTS = \
 # scripts run them (virtio_robust: run-virtio.sh, and
 # tests/integration/virtio-rr.sh under record and replay).
 GUEST_DEVICE_TESTS = tests/guest/virtio_robust.elf
-GUEST_ELFS = $(GUEST_TESTS) $(GUEST_DEVICE_TESTS)
+# virtio_net needs a user-mode network: run-net.sh runs it, and
+# tests/integration/net-rr.sh under record and replay.
+GUEST_NET_TESTS = tests/guest/virtio_net.elf
+GUEST_ELFS = $(GUEST_TESTS) $(GUEST_DEVICE_TESTS) $(GUEST_NET_TESTS)
 
 # Defaults for a standalone run; under automake these come from configure.
 GUEST_TOP = $(if $(srcdir),$(srcdir),.)
@@ -58,6 +61,8 @@ guest-check: $(GUEST_ELFS)
 		$(GUEST_SRC)/run-guest.sh $$t || fail=1; \
 	done; for t in $(GUEST_DEVICE_TESTS); do \
 		$(GUEST_SRC)/run-virtio.sh $$t || fail=1; \
+	done; for t in $(GUEST_NET_TESTS); do \
+		$(GUEST_SRC)/run-net.sh $$t || fail=1; \
 	done; exit $$fail
 
 # Compare $REPRISE with QEMU on every guest.

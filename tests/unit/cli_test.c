@@ -275,7 +275,7 @@ static void test_errors(void)
     EXPECT_ERROR("-display: 'gtk' is not supported (only '-display none')",
                  "run", "-display", "gtk");
     EXPECT_ERROR("-monitor: 'stdio' is not supported", "run", "-monitor", "stdio");
-    EXPECT_ERROR("-net: 'user' is not supported", "run", "-net", "user");
+    EXPECT_ERROR("-net: 'tap' is not supported", "run", "-net", "tap");
     EXPECT_ERROR("-d: unknown log item 'in_asm' (known items: plugin)", "run", "-d",
                  "plugin,in_asm");
     EXPECT_ERROR("-plugin: missing file=", "run", "-plugin", "a=b");
@@ -345,8 +345,8 @@ static void test_virtio(void)
     CHECK(rc == 0 && c.cfg.virtio[0].slot == 7 && c.cfg.virtio[1].slot == 6, "bus 7 taken");
     cli_free(&c);
 
-    EXPECT_ERROR("-device: device 'virtio-net-device' is not supported", "run", "-kernel", "k",
-                 "-device", "virtio-net-device");
+    EXPECT_ERROR("-device: device 'virtio-net-pci' is not supported", "run", "-kernel", "k",
+                 "-device", "virtio-net-pci");
     EXPECT_ERROR("-device: the supported devices are", "run", "-device", "help");
     EXPECT_ERROR("-device: drive 'nope' is not defined", "run", "-kernel", "k",
                  "-drive", "file=a.img,if=none,id=d0", "-device", "virtio-blk-device,drive=nope");
@@ -382,6 +382,161 @@ static void test_virtio(void)
                  "virtio-rng-device");
 }
 
+static bool mac_is(const uint8_t *mac, uint8_t last)
+{
+    return mac[0] == 0x52 && mac[1] == 0x54 && mac[2] == 0 && mac[3] == 0x12 &&
+           mac[4] == 0x34 && mac[5] == last;
+}
+
+/* Networks: -netdev user with its hostfwd rules and addresses, the card
+ * that names it, QEMU's default MACs, -nic and -net nic/-net user; one
+ * sentence for each mistake. */
+static void test_net(void)
+{
+    struct cli c;
+    int rc = parse(ARGS("run", "-kernel", "k", "-netdev",
+                        "user,id=n0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=udp::5353-10.0.2.15:53",
+                        "-device", "virtio-net-device,netdev=n0"), &c);
+    CHECK(rc == 0, "netdev line: %s", rp_strerror(rc));
+    CHECK(c.cfg.nnetdevs == 1 && streq(c.cfg.netdevs[0].id, "n0"), "netdev n0");
+    const struct netdev_spec *n = &c.cfg.netdevs[0];
+    CHECK(n->net == 0x0a000200 && n->mask == 0xffffff00 && n->host == 0x0a000202 &&
+          n->dns == 0x0a000203 && n->dhcp_start == 0x0a00020f, "QEMU's addresses");
+    CHECK(n->ipv4 && n->ipv6 && !n->restricted, "defaults");
+    CHECK(n->nfwd == 2, "two rules");
+    CHECK(!n->fwd[0].udp && n->fwd[0].host_addr == 0x7f000001 && n->fwd[0].host_port == 2222 &&
+          n->fwd[0].guest_addr == 0 && n->fwd[0].guest_port == 22, "tcp rule");
+    CHECK(n->fwd[1].udp && n->fwd[1].host_addr == 0 && n->fwd[1].host_port == 5353 &&
+          n->fwd[1].guest_addr == 0x0a00020f && n->fwd[1].guest_port == 53, "udp rule");
+    CHECK(c.cfg.nvirtio == 1 && c.cfg.virtio[0].kind == VIRTIO_KIND_NET &&
+          c.cfg.virtio[0].slot == 7 && c.cfg.virtio[0].netdev == 0, "card in slot 7");
+    CHECK(mac_is(c.cfg.virtio[0].mac, 0x56), "default MAC 52:54:00:12:34:56");
+    cli_free(&c);
+
+    /* The card may come first; a second card gets the next default MAC; a
+     * given MAC is kept; a card with no netdev is allowed (no network). */
+    rc = parse(ARGS("record", "-o", "r", "-device", "virtio-net-device,netdev=a,id=x",
+                    "-device", "virtio-net-device,mac=52:54:00:aa:bb:cc,bus=virtio-mmio-bus.2",
+                    "-device", "virtio-net-device",
+                    "-netdev", "type=user,id=a,net=192.168.76.0/24,restrict=on,ipv6=off,"
+                    "hostname=guest"), &c);
+    CHECK(rc == 0, "cards first: %s", rp_strerror(rc));
+    CHECK(c.cfg.virtio[0].netdev == 0 && c.cfg.virtio[1].netdev == -1 &&
+          c.cfg.virtio[2].netdev == -1, "bindings");
+    CHECK(c.cfg.virtio[0].slot == 7 && c.cfg.virtio[1].slot == 2 && c.cfg.virtio[2].slot == 6,
+          "slots");
+    CHECK(mac_is(c.cfg.virtio[0].mac, 0x56) && mac_is(c.cfg.virtio[2].mac, 0x57) &&
+          c.cfg.virtio[1].mac[3] == 0xaa && c.cfg.virtio[1].mac[5] == 0xcc, "MACs");
+    n = &c.cfg.netdevs[0];
+    CHECK(n->net == 0xc0a84c00 && n->host == 0xc0a84c02 && n->dns == 0xc0a84c03 &&
+          n->dhcp_start == 0xc0a84c0f, "addresses follow net=");
+    CHECK(n->restricted && !n->ipv6 && streq(n->hostname, "guest"), "flags");
+    cli_free(&c);
+
+    rc = parse(ARGS("run", "-netdev", "user,id=b,net=10.0.0.0,host=10.1.0.1,dns=10.9.9.9,"
+                    "dhcpstart=10.0.0.100", "-netdev", "user,id=c,net=172.20.0.0/255.255.0.0"),
+               &c);
+    CHECK(rc == 0, "classful net: %s", rp_strerror(rc));
+    CHECK(c.cfg.netdevs[0].mask == 0xff000000 && c.cfg.netdevs[0].host == 0x0a010001 &&
+          c.cfg.netdevs[0].dns == 0x0a090909 && c.cfg.netdevs[0].dhcp_start == 0x0a000064,
+          "net=10.0.0.0 is a /8 as in QEMU, explicit addresses kept");
+    CHECK(c.cfg.netdevs[1].mask == 0xffff0000 && c.cfg.netdevs[1].host == 0xac140202,
+          "dotted mask");
+    cli_free(&c);
+
+    /* -nic and -net. */
+    rc = parse(ARGS("run", "-drive", "file=a.img", "-nic", "user,hostfwd=tcp::8080-:80,"
+                    "mac=52:54:00:12:34:99,model=virtio", "-nic", "none"), &c);
+    CHECK(rc == 0, "-nic: %s", rp_strerror(rc));
+    CHECK(c.cfg.nnetdevs == 1 && c.cfg.nvirtio == 2 && c.cfg.virtio[1].kind == VIRTIO_KIND_NET &&
+          c.cfg.virtio[1].slot == 6 && c.cfg.virtio[1].netdev == 0 &&
+          mac_is(c.cfg.virtio[1].mac, 0x99) && c.cfg.netdevs[0].fwd[0].host_port == 8080,
+          "-nic user: a network and its card in command-line order");
+    cli_free(&c);
+    rc = parse(ARGS("run", "-net", "user,hostfwd=tcp::2222-:22", "-net", "nic,model=virtio",
+                    "-net", "none"), &c);
+    CHECK(rc == 0, "-net nic -net user: %s", rp_strerror(rc));
+    CHECK(c.cfg.nnetdevs == 1 && c.cfg.nvirtio == 1 && c.cfg.virtio[0].netdev == 0 &&
+          mac_is(c.cfg.virtio[0].mac, 0x56), "hub 0 joins them");
+    cli_free(&c);
+    rc = parse(ARGS("run", "-net", "nic,macaddr=02:00:00:00:00:01"), &c);
+    CHECK(rc == 0 && c.cfg.virtio[0].netdev == -1 && c.cfg.virtio[0].mac[0] == 2,
+          "-net nic alone: a card with no network (%s)", rp_strerror(rc));
+    cli_free(&c);
+    rc = parse(ARGS("run", "-net", "none"), &c);
+    CHECK(rc == 0 && c.cfg.nvirtio == 0 && c.cfg.nnetdevs == 0, "-net none");
+    cli_free(&c);
+
+    EXPECT_ERROR("-netdev: network type 'tap' is not supported", "run", "-netdev",
+                 "tap,id=t0");
+    EXPECT_ERROR("-netdev: user needs id=", "run", "-netdev", "user");
+    EXPECT_ERROR("-netdev: missing the network type", "run", "-netdev", "id=n0");
+    EXPECT_ERROR("-netdev: duplicate netdev id 'n0'", "run", "-netdev", "user,id=n0",
+                 "-netdev", "user,id=n0");
+    EXPECT_ERROR("-netdev: invalid host forwarding rule 'tcp:2222-:22' (expected hostfwd=",
+                 "run", "-netdev", "user,id=n0,hostfwd=tcp:2222-:22");
+    EXPECT_ERROR("-netdev: hostfwd rule 'tcp::0-:22' needs ports from 1 to 65535", "run",
+                 "-netdev", "user,id=n0,hostfwd=tcp::0-:22");
+    EXPECT_ERROR("-netdev: hostfwd rule 'tcp::2222-:65536' needs ports", "run",
+                 "-netdev", "user,id=n0,hostfwd=tcp::2222-:65536");
+    EXPECT_ERROR("-netdev: hostfwd protocol 'sctp' is not supported", "run",
+                 "-netdev", "user,id=n0,hostfwd=sctp::2222-:22");
+    EXPECT_ERROR("-netdev: hostfwd rule 'tcp:localhost:2222-:22' has an address that is not",
+                 "run", "-netdev", "user,id=n0,hostfwd=tcp:localhost:2222-:22");
+    EXPECT_ERROR("-netdev: net=10.0.2.0/33 is not a network", "run", "-netdev",
+                 "user,id=n0,net=10.0.2.0/33");
+    EXPECT_ERROR("-netdev: net=10.0.2.0/255.0.255.0 is not a network", "run", "-netdev",
+                 "user,id=n0,net=10.0.2.0/255.0.255.0");
+    EXPECT_ERROR("-netdev: the host= address is outside the network 10.0.2.0/24", "run",
+                 "-netdev", "user,id=n0,host=10.0.3.2");
+    EXPECT_ERROR("-netdev: the dhcpstart= address is outside the network 192.168.1.0/24", "run",
+                 "-netdev", "user,id=n0,net=192.168.1.0/24,dhcpstart=10.0.2.15");
+    EXPECT_ERROR("-netdev: host=, dns= and dhcpstart= must be three different", "run",
+                 "-netdev", "user,id=n0,dns=10.0.2.2");
+    EXPECT_ERROR("-netdev: dns=fec0::3 is not an IPv4 address", "run", "-netdev",
+                 "user,id=n0,dns=fec0::3");
+    EXPECT_ERROR("-netdev: restrict=maybe is not a boolean", "run", "-netdev",
+                 "user,id=n0,restrict=maybe");
+    EXPECT_ERROR("-netdev: ipv4=off and ipv6=off leave the network with no protocol", "run",
+                 "-netdev", "user,id=n0,ipv4=off,ipv6=off");
+    EXPECT_ERROR("-netdev: unsupported property 'smb' for a user-mode network", "run",
+                 "-netdev", "user,id=n0,smb=/tmp");
+    EXPECT_ERROR("-netdev: too many hostfwd rules (at most 16)", "run", "-netdev",
+                 "user,id=n0,hostfwd=::1-:1,hostfwd=::2-:1,hostfwd=::3-:1,hostfwd=::4-:1,"
+                 "hostfwd=::5-:1,hostfwd=::6-:1,hostfwd=::7-:1,hostfwd=::8-:1,hostfwd=::9-:1,"
+                 "hostfwd=::10-:1,hostfwd=::11-:1,hostfwd=::12-:1,hostfwd=::13-:1,"
+                 "hostfwd=::14-:1,hostfwd=::15-:1,hostfwd=::16-:1,hostfwd=::17-:1");
+    EXPECT_ERROR("-device: netdev 'n9' is not defined (add -netdev user,id=n9)", "run",
+                 "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n9");
+    EXPECT_ERROR("-device: netdev 'n0' is already in use by another network card", "run",
+                 "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0",
+                 "-device", "virtio-net-device,netdev=n0");
+    EXPECT_ERROR("-device: mac=52:54:00:12:34 is not a MAC address", "run",
+                 "-device", "virtio-net-device,mac=52:54:00:12:34");
+    EXPECT_ERROR("-device: mac=01:00:5e:00:00:01 is a multicast address", "run",
+                 "-device", "virtio-net-device,mac=01:00:5e:00:00:01");
+    EXPECT_ERROR("-device: unsupported property 'drive' for device 'virtio-net-device'", "run",
+                 "-device", "virtio-net-device,drive=d0");
+    EXPECT_ERROR("-nic: 'tap' is not supported (only -nic user[,...] or -nic none)", "run",
+                 "-nic", "tap");
+    EXPECT_ERROR("-nic: model=e1000 is not supported (only virtio", "run", "-nic",
+                 "user,model=e1000");
+    EXPECT_ERROR("-nic: mac=zz:54:00:12:34:56 is not a MAC address", "run", "-nic",
+                 "user,mac=zz:54:00:12:34:56");
+    EXPECT_ERROR("-net: only one -net nic is supported", "run", "-net", "nic", "-net", "nic");
+    EXPECT_ERROR("-net: only one -net user is supported", "run", "-net", "user", "-net", "user");
+    EXPECT_ERROR("-net: unsupported property 'vlan' for nic", "run", "-net", "nic,vlan=1");
+    EXPECT_ERROR("-net: macaddr=52:54 is not a MAC address", "run", "-net", "nic,macaddr=52:54");
+    EXPECT_ERROR("-netdev cannot be used with 'replay'", "replay", "r", "-netdev", "user,id=n0");
+    EXPECT_ERROR("-nic cannot be used with 'replay'", "replay", "r", "-nic", "user");
+    EXPECT_ERROR("-nic: too many networks (at most 8)", "run", "-nic", "user", "-nic", "user",
+                 "-nic", "user", "-nic", "user", "-nic", "user", "-nic", "user", "-nic", "user",
+                 "-nic", "user", "-nic", "user");
+    EXPECT_ERROR("-device: too many virtio devices", "run", "-nic", "user", "-nic", "user",
+                 "-nic", "user", "-nic", "user", "-nic", "user", "-nic", "user", "-nic", "user",
+                 "-nic", "user", "-device", "virtio-net-device");
+}
+
 int main(void)
 {
     test_full_qemu_line();
@@ -393,5 +548,6 @@ int main(void)
     test_commands();
     test_errors();
     test_virtio();
+    test_net();
     return unit_done("cli_test");
 }

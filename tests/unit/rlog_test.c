@@ -164,10 +164,13 @@ static void make_header(struct rlog_header *h)
     h->drives[0] = "file=disk.img,format=raw";
     h->drives[1] = "file=ü.img";
     h->ndrives = 2;
-    h->devices[0] = (struct rlog_device){ "virtio-blk-device", 7, 0 };
-    h->devices[1] = (struct rlog_device){ "virtio-rng-device", 3, -1 };
-    h->devices[2] = (struct rlog_device){ "virtio-blk-device", 6, 1 };
-    h->ndevices = 3;
+    h->devices[0] = (struct rlog_device){ .type = "virtio-blk-device", .slot = 7, .drive = 0 };
+    h->devices[1] = (struct rlog_device){ .type = "virtio-rng-device", .slot = 3, .drive = -1 };
+    h->devices[2] = (struct rlog_device){ .type = "virtio-blk-device", .slot = 6, .drive = 1 };
+    h->devices[3] = (struct rlog_device){ .type = "virtio-net-device", .slot = 5, .drive = -1,
+                                          .has_mac = true,
+                                          .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
+    h->ndevices = 4;
     h->virtio_legacy = true;
     const char *roles[] = { "bios", "kernel", "initrd", "drive0" };
     const char *paths[] = { "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin", "Image",
@@ -203,7 +206,9 @@ static bool header_equal(const struct rlog_header *a, const struct rlog_header *
         return false;
     for (unsigned i = 0; i < a->ndevices; i++)
         if (!str_eq(a->devices[i].type, b->devices[i].type) ||
-            a->devices[i].slot != b->devices[i].slot || a->devices[i].drive != b->devices[i].drive)
+            a->devices[i].slot != b->devices[i].slot || a->devices[i].drive != b->devices[i].drive ||
+            a->devices[i].has_mac != b->devices[i].has_mac ||
+            memcmp(a->devices[i].mac, b->devices[i].mac, 6))
             return false;
     for (unsigned i = 0; i < a->nimages; i++)
         if (!str_eq(a->images[i].role, b->images[i].role) ||
@@ -1015,6 +1020,24 @@ static void test_malformed(void)
         o = raw_log(hm, NULL, 0, true);
         CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"devices\" must be"),
               "bad devices %zu: %s", i, o.msg);
+    }
+    /* a network card's MAC is 6 bytes, and a version-2 log is read as one */
+    for (size_t len = 5; len <= 6; len++) {
+        static const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+        hm = header_item(len == 6 ? 2 : RLOG_VERSION, "devices");
+        cbor_item_t *a = cbor_new_definite_array(1), *d = cbor_new_definite_array(3);
+        cbor_array_push(d, cbor_move(cbor_build_string("virtio-net-device")));
+        cbor_array_push(d, cbor_move(cbor_build_uint8(7)));
+        cbor_array_push(d, cbor_move(cbor_build_bytestring(mac, len)));
+        cbor_array_push(a, cbor_move(d));
+        cbor_map_add(hm, (struct cbor_pair){ cbor_move(cbor_build_string("devices")),
+                                             cbor_move(a) });
+        o = raw_log(hm, NULL, 0, true);
+        if (len == 5)
+            CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"devices\" must be"),
+                  "5-byte MAC: %s", o.msg);
+        else    /* the header is taken; the log then ends without its end event */
+            CHECK(o.rc == -EPIPE, "version 2 with a MAC: %s", o.msg);
     }
     hm = header_item(RLOG_VERSION, "virtio_legacy");
     cbor_map_add(hm, (struct cbor_pair){ cbor_move(cbor_build_string("virtio_legacy")),
