@@ -265,7 +265,8 @@ typedef struct {
 #endif
 
 /* How a callback uses the hart's registers. Reprise lets any callback read
- * registers whatever the flag says; writing needs `run` mode. */
+ * registers whatever the flag says; writing needs `run` mode, and moving the
+ * pc (qemu_plugin_set_pc) QEMU_PLUGIN_CB_RW_REGS_PC as well. */
 enum qemu_plugin_cb_flags {
     QEMU_PLUGIN_CB_NO_REGS,
     QEMU_PLUGIN_CB_R_REGS,
@@ -779,11 +780,13 @@ int qemu_plugin_write_register(struct qemu_plugin_register *handle,
 #endif
 
 #if QEMU_PLUGIN_API_VERSION >= 6
-/* Abandons the current instruction and continues at vaddr on the current
- * hart. `run` mode only; in record and replay it stops Reprise with an
- * error. Does not return. */
+/* Sets the current hart's pc to vaddr and continues there, abandoning the
+ * instruction (or block) whose execution callback is running; the call does
+ * not return. Only from an instruction or block execution callback (plain or
+ * conditional) registered with QEMU_PLUGIN_CB_RW_REGS_PC, and only in `run`
+ * mode: in record and replay it would change what the guest executes.
+ * Otherwise Reprise prints why (once per plugin) and the call returns. */
 QEMU_PLUGIN_API
-__attribute__((__noreturn__))
 void qemu_plugin_set_pc(uint64_t vaddr);
 #endif
 

@@ -149,7 +149,7 @@ void qemu_plugin_vcpu_for_each(qemu_plugin_id_t id, qemu_plugin_vcpu_udata_cb_t 
  * whose translation callback is running. */
 static struct plugin_cb *add_record(struct plugin_cb ***tail, enum plugin_cb_kind kind)
 {
-    struct plugin *p = plugin_state.cur;
+    struct plugin *p = plugin_dispatch.cur;
     if (!p)
         return NULL;
     struct plugin_cb *r = plugin_new_record();
@@ -178,24 +178,34 @@ static bool entry_target(qemu_plugin_u64 entry, char **base, size_t *stride)
     return true;
 }
 
-static void add_cb(struct plugin_cb ***tail, void *fn, void *userdata)
+/* Only a callback registered with QEMU_PLUGIN_CB_RW_REGS_PC (version 6 on)
+ * may move the pc with qemu_plugin_set_pc, as in QEMU. */
+static bool flags_set_pc(enum qemu_plugin_cb_flags flags)
+{
+    return flags == QEMU_PLUGIN_CB_RW_REGS_PC;
+}
+
+static void add_cb(struct plugin_cb ***tail, void *fn, enum qemu_plugin_cb_flags flags,
+                   void *userdata)
 {
     struct plugin_cb *r = add_record(tail, PCB_CB);
     if (r) {
         r->fn = fn;
         r->userdata = userdata;
+        r->set_pc = flags_set_pc(flags);
     }
 }
 
-static void add_cond_cb(struct plugin_cb ***tail, void *fn, enum qemu_plugin_cond cond,
-                        qemu_plugin_u64 entry, uint64_t imm, void *userdata)
+static void add_cond_cb(struct plugin_cb ***tail, void *fn, enum qemu_plugin_cb_flags flags,
+                        enum qemu_plugin_cond cond, qemu_plugin_u64 entry, uint64_t imm,
+                        void *userdata)
 {
     char *base;
     size_t stride;
     if (cond == QEMU_PLUGIN_COND_NEVER)
         return;
     if (cond == QEMU_PLUGIN_COND_ALWAYS) {
-        add_cb(tail, fn, userdata);
+        add_cb(tail, fn, flags, userdata);
         return;
     }
     if ((unsigned)cond > QEMU_PLUGIN_COND_GE || !entry_target(entry, &base, &stride))
@@ -204,6 +214,7 @@ static void add_cond_cb(struct plugin_cb ***tail, void *fn, enum qemu_plugin_con
     if (r) {
         r->fn = fn;
         r->userdata = userdata;
+        r->set_pc = flags_set_pc(flags);
         r->cond = (enum plugin_cond)cond;
         r->base = base;
         r->stride = stride;
@@ -240,7 +251,7 @@ void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, qemu_plugin
 {
     struct plugin_tb *t = tb_of(tb, __func__);
     if (t && cb)
-        add_cb(&t->exec_tail, (void *)cb, userdata);
+        add_cb(&t->exec_tail, (void *)cb, flags, userdata);
 }
 
 void qemu_plugin_register_vcpu_tb_exec_cond_cb(struct qemu_plugin_tb *tb,
@@ -252,7 +263,7 @@ void qemu_plugin_register_vcpu_tb_exec_cond_cb(struct qemu_plugin_tb *tb,
 {
     struct plugin_tb *t = tb_of(tb, __func__);
     if (t && cb)
-        add_cond_cb(&t->exec_tail, (void *)cb, cond, entry, imm, userdata);
+        add_cond_cb(&t->exec_tail, (void *)cb, flags, cond, entry, imm, userdata);
 }
 
 void qemu_plugin_register_vcpu_tb_exec_inline_per_vcpu(struct qemu_plugin_tb *tb,
@@ -270,7 +281,7 @@ void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
 {
     struct plugin_insn *in = insn_of(insn, __func__);
     if (in && cb)
-        add_cb(&in->exec_tail, (void *)cb, userdata);
+        add_cb(&in->exec_tail, (void *)cb, flags, userdata);
 }
 
 void qemu_plugin_register_vcpu_insn_exec_cond_cb(struct qemu_plugin_insn *insn,
@@ -282,7 +293,7 @@ void qemu_plugin_register_vcpu_insn_exec_cond_cb(struct qemu_plugin_insn *insn,
 {
     struct plugin_insn *in = insn_of(insn, __func__);
     if (in && cb)
-        add_cond_cb(&in->exec_tail, (void *)cb, cond, entry, imm, userdata);
+        add_cond_cb(&in->exec_tail, (void *)cb, flags, cond, entry, imm, userdata);
 }
 
 void qemu_plugin_register_vcpu_insn_exec_inline_per_vcpu(struct qemu_plugin_insn *insn,
@@ -418,7 +429,7 @@ unsigned int qemu_plugin_mem_size_shift(qemu_plugin_meminfo_t info)
 
 bool qemu_plugin_mem_is_sign_extended(qemu_plugin_meminfo_t info)
 {
-    return info & 0x10;
+    return info & PLUGIN_ACC_SIGNED;
 }
 
 bool qemu_plugin_mem_is_big_endian(qemu_plugin_meminfo_t info)
@@ -428,14 +439,14 @@ bool qemu_plugin_mem_is_big_endian(qemu_plugin_meminfo_t info)
 
 bool qemu_plugin_mem_is_store(qemu_plugin_meminfo_t info)
 {
-    return info & 0x20;
+    return info & PLUGIN_ACC_STORE;
 }
 
 qemu_plugin_mem_value qemu_plugin_mem_get_value(qemu_plugin_meminfo_t info)
 {
     qemu_plugin_mem_value v;
     memset(&v, 0, sizeof(v));
-    const struct plugin_mem_access *acc = plugin_state.cur_acc;
+    const struct plugin_mem_access *acc = plugin_dispatch.acc;
     uint64_t x = acc ? acc->value : 0;
     switch (info & 0xf) {
     case 0: v.type = QEMU_PLUGIN_MEM_VALUE_U8; v.data.u8 = (uint8_t)x; break;
@@ -480,9 +491,9 @@ static const char *device_name(uint64_t pa, bool *io)
 
 struct qemu_plugin_hwaddr *qemu_plugin_get_hwaddr(qemu_plugin_meminfo_t info, uint64_t vaddr)
 {
-    struct hart *h = plugin_current_hart;
+    struct hart *h = plugin_dispatch.hart;
     uint64_t pa;
-    if (!h || !plugin_state.m || !plugin_translate(h, vaddr, info & 0x20, &pa))
+    if (!h || !plugin_state.m || !plugin_translate(h, vaddr, info & PLUGIN_ACC_STORE, &pa))
         return NULL;
     hwaddr_slot.pa = pa;
     hwaddr_slot.name = device_name(pa, &hwaddr_slot.io);
@@ -529,7 +540,7 @@ static bool read_phys(uint64_t pa, uint8_t *dst, size_t len)
 
 bool qemu_plugin_read_memory_vaddr(uint64_t addr, GByteArray *data, size_t len)
 {
-    struct hart *h = plugin_current_hart;
+    struct hart *h = plugin_dispatch.hart;
     if (!h || !data || len == 0)
         return false;
     g_byte_array_set_size(data, (guint)len);
@@ -547,8 +558,8 @@ bool qemu_plugin_read_memory_vaddr(uint64_t addr, GByteArray *data, size_t len)
 
 bool qemu_plugin_write_memory_vaddr(uint64_t addr, GByteArray *data)
 {
-    struct hart *h = plugin_current_hart;
-    if (!h || !data || !plugin_may_write(plugin_state.cur, __func__))
+    struct hart *h = plugin_dispatch.hart;
+    if (!h || !data || !plugin_may_write(plugin_dispatch.cur, __func__))
         return false;
     for (size_t done = 0; done < data->len;) {
         uint64_t va = addr + done, pa;
@@ -582,7 +593,7 @@ qemu_plugin_write_memory_hwaddr(uint64_t addr, GByteArray *data)
 {
     if (!plugin_state.m || !data)
         return QEMU_PLUGIN_HWADDR_OPERATION_ERROR;
-    if (!plugin_may_write(plugin_state.cur, __func__))
+    if (!plugin_may_write(plugin_dispatch.cur, __func__))
         return QEMU_PLUGIN_HWADDR_OPERATION_ACCESS_DENIED;
     struct bus *b = &plugin_state.m->bus;
     if (!bus_is_ram(b, addr, data->len)) {
@@ -597,7 +608,7 @@ qemu_plugin_write_memory_hwaddr(uint64_t addr, GByteArray *data)
 
 bool qemu_plugin_translate_vaddr(uint64_t vaddr, uint64_t *hwaddr)
 {
-    return hwaddr && plugin_translate(plugin_current_hart, vaddr, false, hwaddr);
+    return hwaddr && plugin_translate(plugin_dispatch.hart, vaddr, false, hwaddr);
 }
 
 /* ---- scoreboards ----------------------------------------------------------- */
@@ -613,7 +624,7 @@ struct qemu_plugin_scoreboard *qemu_plugin_scoreboard_new(size_t element_size)
         free(sb);
         return NULL;
     }
-    sb->owner = plugin_state.cur;
+    sb->owner = plugin_dispatch.cur;
     sb->next = plugin_state.scoreboards;
     plugin_state.scoreboards = sb;
     return (struct qemu_plugin_scoreboard *)sb;
@@ -696,7 +707,7 @@ uint64_t qemu_plugin_u64_sum(qemu_plugin_u64 entry)
 
 const void *qemu_plugin_request_time_control(void)
 {
-    struct plugin *p = plugin_state.cur;
+    struct plugin *p = plugin_dispatch.cur;
     if (plugin_state.mode != PMODE_RUN) {
         fprintf(stderr, "reprise: plugin %s asked to control guest time, which only `run` "
                 "mode allows (guest time is part of a recording); refused\n",
@@ -786,17 +797,29 @@ uint64_t qemu_plugin_entry_code(void)
     return 0;
 }
 
+/* Moves the current hart to vaddr and abandons the instruction (or block)
+ * whose callback is running: jumps back into dispatch.c, which makes the
+ * interpreter leave the block. Refused, with a message, in record and
+ * replay (it changes what the guest executes) and outside a callback that
+ * may redirect; the call then returns, as QEMU's does on an error. */
 void qemu_plugin_set_pc(uint64_t vaddr)
 {
-    struct plugin *p = plugin_state.cur;
-    struct hart *h = plugin_current_hart;
-    if (h && plugin_may_write(p, __func__) && plugin_set_pc_handler)
-        plugin_set_pc_handler(h, vaddr);   /* does not return */
-    fprintf(stderr, "reprise: plugin %s called qemu_plugin_set_pc(%#llx), which %s; stopping\n",
-            p ? p->path : "?", (unsigned long long)vaddr,
-            !h ? "only a callback running on a hart may do"
-               : plugin_state.mode != PMODE_RUN ? "only `run` mode allows"
-                                                : "this build does not support");
-    fflush(NULL);
-    exit(1);
+    struct plugin *p = plugin_dispatch.cur;
+    struct plugin_redirect *r = plugin_state.redirect;
+    bool run = plugin_state.mode == PMODE_RUN;
+    if (run && p && r && r->depth == plugin_dispatch.depth) {
+        r->h->pc = vaddr;
+        siglongjmp(r->env, 1);
+    }
+    if (p && !p->warned_set_pc) {
+        p->warned_set_pc = true;
+        if (!run)
+            fprintf(stderr, "reprise: plugin %s called qemu_plugin_set_pc, which changes what "
+                    "the guest executes and only `run` mode allows; refused in %s mode\n",
+                    p->path, plugin_state.mode == PMODE_RECORD ? "record" : "replay");
+        else
+            fprintf(stderr, "reprise: plugin %s called qemu_plugin_set_pc outside an "
+                    "instruction or block callback registered with QEMU_PLUGIN_CB_RW_REGS_PC;"
+                    " ignored\n", p->path);
+    }
 }

@@ -23,7 +23,7 @@ int qemu_plugin_write_register(void *handle, GByteArray *buf);
 
 static int caller_version(void)
 {
-    return plugin_state.cur ? plugin_state.cur->version : PLUGIN_API_CUR;
+    return plugin_dispatch.cur ? plugin_dispatch.cur->version : PLUGIN_API_CUR;
 }
 
 size_t qemu_plugin_insn_data(const void *insn, void *dest, size_t len)
@@ -62,7 +62,7 @@ GArray *qemu_plugin_get_registers(void)
     bool v7 = caller_version() >= 7;
     GArray *a = g_array_new(FALSE, TRUE, v7 ? sizeof(struct reg_desc_v7)
                                             : sizeof(struct reg_desc_v2));
-    if (!plugin_current_hart)
+    if (!plugin_dispatch.hart)
         return a;
     for (int i = 0; i < regs_count(); i++) {
         struct reg_desc_v7 d = {
@@ -94,9 +94,9 @@ int qemu_plugin_read_register(void *handle, GByteArray *buf)
 {
     int i = reg_index(handle);
     uint8_t v[8];
-    if (i < 0 || !buf || !plugin_current_hart)
+    if (i < 0 || !buf || !plugin_dispatch.hart)
         return reg_result(-1);
-    int n = regs_read(plugin_current_hart, i, v);
+    int n = regs_read(plugin_dispatch.hart, i, v);
     if (n > 0)
         g_byte_array_append(buf, v, (guint)n);
     return reg_result(n);
@@ -105,10 +105,10 @@ int qemu_plugin_read_register(void *handle, GByteArray *buf)
 int qemu_plugin_write_register(void *handle, GByteArray *buf)
 {
     int i = reg_index(handle);
-    if (i < 0 || !buf || !plugin_current_hart || regs_readonly(i) ||
-        !plugin_may_write(plugin_state.cur, "qemu_plugin_write_register"))
+    if (i < 0 || !buf || !plugin_dispatch.hart || regs_readonly(i) ||
+        !plugin_may_write(plugin_dispatch.cur, "qemu_plugin_write_register"))
         return reg_result(-1);
-    if (regs_write(plugin_current_hart, i, buf->data, buf->len))
+    if (regs_write(plugin_dispatch.hart, i, buf->data, buf->len))
         return reg_result(-1);
     return reg_result(8);
 }

@@ -9,11 +9,11 @@
 
 #include "emu/cpu/cpu.h"
 #include "internal.h"
+#include "util.h"
 
 bool plugin_translation_enabled;
 bool plugin_any;
-struct hart *plugin_current_hart;
-void (*plugin_set_pc_handler)(struct hart *h, uint64_t pc);
+struct plugin_dispatch plugin_dispatch;
 
 /* Callback prototypes across API versions. Versions 1-6 pass global
  * callbacks the plugin id; version 7 the registration's userdata. */
@@ -237,35 +237,76 @@ static bool cond_holds(enum plugin_cond c, uint64_t a, uint64_t b)
     }
 }
 
-void plugin_run_cb(struct hart *h, const struct plugin_cb *cb)
+/* Runs a callback that may call qemu_plugin_set_pc; true when it did. */
+static bool run_redirectable(struct hart *h, const struct plugin_cb *cb)
+{
+    struct plugin_redirect r = { .h = h };
+    struct plugin_redirect *const outer = plugin_state.redirect;
+    const struct plugin_ctx ctx = plugin_enter(cb->owner, h);
+    r.depth = plugin_dispatch.depth;
+    plugin_state.redirect = &r;
+    if (sigsetjmp(r.env, 0)) {   /* qemu_plugin_set_pc jumped here */
+        plugin_state.redirect = outer;
+        plugin_leave(ctx);
+        return true;
+    }
+    ((cb_vcpu_ud_t)cb->fn)((unsigned)h->id, cb->userdata);
+    plugin_state.redirect = outer;
+    plugin_leave(ctx);
+    return false;
+}
+
+static __attribute__((noinline, cold)) bool run_cb_slow(struct hart *h,
+                                                        const struct plugin_cb *cb)
 {
     switch (cb->kind) {
     case PCB_INLINE_ADD:
         *record_entry(cb, h) += cb->imm;
-        return;
+        return false;
     case PCB_INLINE_STORE:
         *record_entry(cb, h) = cb->imm;
-        return;
+        return false;
     case PCB_COND_CB:
         if (!cond_holds(cb->cond, *record_entry(cb, h), cb->imm))
-            return;
+            return false;
         /* fall through */
     case PCB_CB: {
+        if (cb->set_pc)
+            return run_redirectable(h, cb);
         struct plugin_ctx ctx = plugin_enter(cb->owner, h);
         ((cb_vcpu_ud_t)cb->fn)((unsigned)h->id, cb->userdata);
         plugin_leave(ctx);
-        return;
+        return false;
     }
     case PCB_MEM_CB:
-        return;   /* memory records run through plugin_run_mem_cb */
+        return false;   /* memory records run through plugin_run_mem_cb */
     }
+    return false;
 }
 
-/* qemu_plugin_meminfo_t as Reprise encodes it: size shift in bits 0-3,
- * sign extension in bit 4, store in bit 5. */
+/* The common case is kept short: a plain callback called from translated
+ * code, where no plugin code is on the stack (depth 0, so the context to
+ * restore afterwards is empty). */
+bool plugin_run_cb(struct hart *h, const struct plugin_cb *cb)
+{
+    if (unlikely(cb->kind != PCB_CB || cb->set_pc || plugin_dispatch.depth))
+        return run_cb_slow(h, cb);
+    plugin_dispatch.cur = cb->owner;
+    plugin_dispatch.hart = h;
+    plugin_dispatch.depth = 1;
+    ((cb_vcpu_ud_t)cb->fn)((unsigned)h->id, cb->userdata);
+    plugin_dispatch.cur = NULL;
+    plugin_dispatch.hart = NULL;
+    plugin_dispatch.depth = 0;
+    if (unlikely(plugin_dispatch.pending))
+        plugin_run_pending();
+    return false;
+}
+
 static inline uint32_t meminfo_of(const struct plugin_mem_access *acc)
 {
-    return acc->size_shift | (acc->sign_extend ? 0x10u : 0) | (acc->store ? 0x20u : 0);
+    return acc->size_shift | (acc->sign_extend ? PLUGIN_ACC_SIGNED : 0) |
+           (acc->store ? PLUGIN_ACC_STORE : 0);
 }
 
 void plugin_run_mem_cb(struct hart *h, const struct plugin_cb *cb,
@@ -280,15 +321,28 @@ void plugin_run_mem_cb(struct hart *h, const struct plugin_cb *cb,
     case PCB_INLINE_STORE:
         *record_entry(cb, h) = cb->imm;
         return;
-    case PCB_MEM_CB: {
-        const struct plugin_mem_access *outer = plugin_state.cur_acc;
-        plugin_state.cur_acc = acc;
-        struct plugin_ctx ctx = plugin_enter(cb->owner, h);
-        ((cb_mem_t)cb->fn)((unsigned)h->id, meminfo_of(acc), acc->vaddr, cb->userdata);
-        plugin_leave(ctx);
-        plugin_state.cur_acc = outer;
+    case PCB_MEM_CB:
+        if (likely(plugin_dispatch.depth == 0)) {   /* as in plugin_run_cb */
+            plugin_dispatch.acc = acc;
+            plugin_dispatch.cur = cb->owner;
+            plugin_dispatch.hart = h;
+            plugin_dispatch.depth = 1;
+            ((cb_mem_t)cb->fn)((unsigned)h->id, meminfo_of(acc), acc->vaddr, cb->userdata);
+            plugin_dispatch.acc = NULL;
+            plugin_dispatch.cur = NULL;
+            plugin_dispatch.hart = NULL;
+            plugin_dispatch.depth = 0;
+            if (unlikely(plugin_dispatch.pending))
+                plugin_run_pending();
+        } else {
+            const struct plugin_mem_access *outer = plugin_dispatch.acc;
+            plugin_dispatch.acc = acc;
+            struct plugin_ctx ctx = plugin_enter(cb->owner, h);
+            ((cb_mem_t)cb->fn)((unsigned)h->id, meminfo_of(acc), acc->vaddr, cb->userdata);
+            plugin_leave(ctx);
+            plugin_dispatch.acc = outer;
+        }
         return;
-    }
     case PCB_CB:
     case PCB_COND_CB:
         return;

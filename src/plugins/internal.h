@@ -8,6 +8,7 @@
 #ifndef REPRISE_PLUGINS_INTERNAL_H
 #define REPRISE_PLUGINS_INTERNAL_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,7 +58,16 @@ struct plugin {
     unsigned discon_mask;         /* QEMU_PLUGIN_DISCON_* bits */
     enum plugin_pending pending;
     void *pending_fn, *pending_ud;
-    bool warned_handle, warned_write, warned_id;
+    bool warned_handle, warned_write, warned_id, warned_set_pc;
+};
+
+/* An execution callback that may redirect its hart (registered with
+ * QEMU_PLUGIN_CB_RW_REGS_PC) is running: qemu_plugin_set_pc sets h->pc and
+ * jumps back to env, in dispatch.c, which then reports the redirection. */
+struct plugin_redirect {
+    sigjmp_buf env;
+    struct hart *h;
+    int depth;                    /* plugin_dispatch.depth inside the callback */
 };
 
 struct scoreboard {
@@ -78,15 +88,13 @@ struct plugin_state {
     bool log_owned;
     struct scoreboard *scoreboards;
     struct plugin *time_owner;
-    /* dispatch context */
-    struct plugin *cur;           /* plugin whose code is running */
+    /* dispatch context, besides plugin_dispatch (plugin.h) */
     struct plugin_tb *trans_tb;   /* block being translated, or NULL */
-    const struct plugin_mem_access *cur_acc;  /* inside a memory callback */
-    int depth;                    /* nesting of plugin code on the stack */
-    bool pending;                 /* some plugin has a pending reset/uninstall */
+    struct plugin_redirect *redirect;   /* see struct plugin_redirect, or NULL */
 };
 
-extern struct plugin_state plugin_state;
+/* Hidden: reached without a GOT load, which keeps callback dispatch short. */
+extern struct plugin_state plugin_state __attribute__((visibility("hidden")));
 
 /* The plugin with that id, or NULL (after warning once per call site kind)
  * when no live plugin has it. fn names the API function, for the warning. */
@@ -100,18 +108,17 @@ struct plugin_ctx {
 };
 static inline struct plugin_ctx plugin_enter(struct plugin *p, struct hart *h)
 {
-    struct plugin_ctx old = { plugin_state.cur, plugin_current_hart };
-    plugin_state.cur = p;
-    plugin_current_hart = h;
-    plugin_state.depth++;
+    struct plugin_ctx old = { plugin_dispatch.cur, plugin_dispatch.hart };
+    plugin_dispatch.cur = p;
+    plugin_dispatch.hart = h;
+    plugin_dispatch.depth++;
     return old;
 }
-void plugin_run_pending(void);
 static inline void plugin_leave(struct plugin_ctx old)
 {
-    plugin_state.cur = old.p;
-    plugin_current_hart = old.h;
-    if (--plugin_state.depth == 0 && plugin_state.pending)
+    plugin_dispatch.cur = old.p;
+    plugin_dispatch.hart = old.h;
+    if (--plugin_dispatch.depth == 0 && plugin_dispatch.pending)
         plugin_run_pending();
 }
 

@@ -70,7 +70,7 @@ bool plugin_may_write(struct plugin *p, const char *fn)
 
 void plugin_warn_stale(const char *fn)
 {
-    struct plugin *p = plugin_state.cur;
+    struct plugin *p = plugin_dispatch.cur;
     if (p && p->warned_handle)
         return;
     if (p)
@@ -105,7 +105,7 @@ static void request(qemu_plugin_id_t id, enum plugin_pending kind, void *cb, voi
     p->pending_ud = p->version >= 7 ? ud : NULL;
     /* Carried out when the plugin code on the emulator's stack returns (a
      * request from a plugin's own thread waits for the next callback). */
-    plugin_state.pending = true;
+    plugin_dispatch.pending = true;
 }
 
 void qemu_plugin_uninstall(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void *userdata)
@@ -120,8 +120,8 @@ void qemu_plugin_reset(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void *use
 
 void plugin_run_pending(void)
 {
-    while (plugin_state.pending) {
-        plugin_state.pending = false;
+    while (plugin_dispatch.pending) {
+        plugin_dispatch.pending = false;
         for (struct plugin *p = plugin_state.list; p; p = p->next) {
             if (p->pending == PPEND_NONE)
                 continue;
@@ -344,12 +344,12 @@ static void unload_all(void)
     symbols_free();
     close_log();
     plugin_state.time_owner = NULL;
-    plugin_state.cur = NULL;
+    plugin_dispatch.cur = NULL;
     plugin_state.trans_tb = NULL;
-    plugin_state.pending = false;
+    plugin_dispatch.pending = false;
     plugin_any = false;
     plugin_translation_enabled = false;
-    plugin_current_hart = NULL;
+    plugin_dispatch.hart = NULL;
 }
 
 int plugin_load_all(const struct machine_config *cfg, struct machine *m, const char *mode)

@@ -52,6 +52,8 @@ struct plugin_cb {
     size_t stride;        /* 0 for a v1 inline op on a raw pointer */
     uint64_t imm;
     enum plugin_cond cond;
+    bool set_pc;          /* PCB_CB, PCB_COND_CB registered with
+                           * QEMU_PLUGIN_CB_RW_REGS_PC: may call qemu_plugin_set_pc */
     struct plugin_cb *next;
 };
 
@@ -105,10 +107,19 @@ extern bool plugin_translation_enabled;
 void plugin_tb_trans(struct plugin_tb *tb);
 
 /* Runs one record from translated code: h is the executing hart (pc and
- * icount are up to date for the instruction about to run). */
-void plugin_run_cb(struct hart *h, const struct plugin_cb *cb);
+ * icount are up to date for the instruction about to run). Returns true when
+ * the callback redirected the hart with qemu_plugin_set_pc (`run` mode
+ * only): h->pc is then the new pc, and the caller must leave the block
+ * without running the instruction, h->icount as it is. */
+bool plugin_run_cb(struct hart *h, const struct plugin_cb *cb);
+/* Runs one memory record for the access acc just made (a memory callback
+ * cannot redirect the hart). */
 void plugin_run_mem_cb(struct hart *h, const struct plugin_cb *cb,
                        const struct plugin_mem_access *acc);
+
+/* qemu_plugin_meminfo_t as Reprise encodes it: the log2 of the access size,
+ * plus these bits. */
+enum { PLUGIN_ACC_SIGNED = 0x10, PLUGIN_ACC_STORE = 0x20 };
 
 void plugin_vcpu_init(struct hart *h);
 void plugin_vcpu_exit(struct hart *h);
@@ -127,15 +138,24 @@ void plugin_exit_all(struct machine *m);
 /* True when any plugin is loaded (idle/resume and trap hooks are then called). */
 extern bool plugin_any;
 
-/* The hart whose callback is running (what register and memory queries
- * act on), or NULL outside callbacks. The plugin layer sets it around every
- * callback it runs from the hooks above, so the emulator need not. */
-extern struct hart *plugin_current_hart;
+/* The dispatch context: the plugin and the hart whose callback is running
+ * (what API calls act on), the access a memory callback describes, how
+ * deeply plugin code is nested, and whether a plugin asked meanwhile to be
+ * reset or uninstalled (done by plugin_run_pending once no plugin code is
+ * on the stack). All zero outside callbacks. The plugin layer sets it around every callback it runs from the
+ * hooks above, so the emulator need not; the block compiler, which calls
+ * plain callbacks itself, sets and clears it exactly as plugin_run_cb does.
+ * Hidden: reached without a GOT load. */
+struct plugin_dispatch {
+    struct plugin *cur;
+    struct hart *hart;
+    const struct plugin_mem_access *acc;
+    int depth;
+    bool pending;
+};
+extern struct plugin_dispatch plugin_dispatch __attribute__((visibility("hidden")));
 
-/* qemu_plugin_set_pc (run mode only): the emulator may install a function
- * that abandons the instruction being executed on h and resumes the hart
- * loop at pc; it must not return. While NULL, set_pc reports that it is not
- * supported and stops the process. */
-extern void (*plugin_set_pc_handler)(struct hart *h, uint64_t pc);
+/* Runs the resets and uninstalls plugins asked for (plugin_dispatch.pending). */
+void plugin_run_pending(void);
 
 #endif

@@ -16,6 +16,7 @@
     X(PLUGIN_INLINE, "add imm of the record to the vCPU's scoreboard entry") \
     X(PLUGIN_MEM_PRE, "note address and store value of the next access (rm: its op)") \
     X(PLUGIN_MEM_POST, "run memory callbacks for the access just made (imm: list)") \
+    X(JIT,       "run the block's host code (replaces the first op's label)") \
     X(LI,        "rd = imm (lui, auipc with the pc folded in, c.li)") \
     X(ADDI,      "rd = rs1 + imm") \
     X(SLTI,      "rd = (signed) rs1 < imm") \

@@ -2,13 +2,16 @@
  * dispatch, the TLB fast path inlined for loads and stores, and block
  * chaining at exits. Blocks are counted whole at entry; an exception in the
  * middle subtracts the instructions that did not retire, and slow paths see
- * the exact count (instructions retired before the current one). */
+ * the exact count (instructions retired before the current one). A block
+ * with host code (jit.h) starts with the JIT op, which runs that code and
+ * carries on here from wherever it gave control back. */
 #include <string.h>
 
 #include "cpu.h"
 #include "decode.h"
 #include "emu/machine.h"
 #include "fpu.h"
+#include "jit.h"
 #include "mmu.h"
 #include "plugins/plugin.h"
 #include "tb.h"
@@ -47,7 +50,8 @@ static void fire_mem(struct hart *h, const struct plugin_cb *cb, unsigned dir,
 
 /* Memory callbacks for the access instruction k just made. Loads report
  * the loaded value, stores the stored one; an AMO is a read then a write (as
- * QEMU reports atomics), and so is an SC whose reservation matched. */
+ * QEMU reports atomics), and so is an SC whose reservation address matched
+ * (QEMU's compare-and-swap), whether or not it stored. */
 static void plugin_mem_post(struct hart *h, const struct plugin_cb *list, unsigned k,
                             struct plugin_mem_access *pm, uint64_t loaded,
                             const uint8_t *amo_p, bool sc_accessed)
@@ -67,11 +71,17 @@ static void plugin_mem_post(struct hart *h, const struct plugin_cb *list, unsign
     case OP_SH: shift = 1; store = true; break;
     case OP_SW: case OP_FSW: shift = 2; store = true; break;
     case OP_SD: case OP_FSD: shift = 3; store = true; break;
-    case OP_SC_W: case OP_SC_D:   /* a store, reported only when it happened */
+    case OP_SC_W: case OP_SC_D:   /* loaded: rd, 0 when it stored */
         if (!sc_accessed)
             return;
         shift = k == OP_SC_D ? 3 : 2;
-        store = true;
+        load = store = true;
+        if (loaded == 0) {
+            loaded = h->res_val;
+        } else {
+            loaded = 0;
+            memcpy(&loaded, amo_p, 1u << shift);
+        }
         break;
     default:   /* AMOs */
         shift = (k >= OP_AMOSWAP_D && k <= OP_AMOMAXU_D) ? 3 : 2;
@@ -91,7 +101,7 @@ static void plugin_mem_post(struct hart *h, const struct plugin_cb *list, unsign
     if (store) {
         pm->store = true;
         pm->value = stored & mask;
-        if (k >= OP_AMOSWAP_W && k <= OP_AMOMAXU_D) {   /* the value an AMO wrote */
+        if (k >= OP_SC_W && k <= OP_AMOMAXU_D) {   /* what an SC or AMO left in memory */
             uint64_t cur = 0;
             memcpy(&cur, amo_p, 1u << shift);
             pm->value = cur & mask;
@@ -167,11 +177,12 @@ void tb_exec(struct hart *h, struct tb *tb)
     }
 
 /* Leaves the block through exit SLOT. The chained fast path is expanded at
- * every exit site so that each has its own indirect jump to predict. */
+ * every exit site so that each has its own indirect jump to predict. A
+ * chain never names an invalidated block (translate.c unchains them). */
 #define CHAIN(SLOT)                                                            \
     do {                                                                       \
         struct tb *nt_ = tb->chain[SLOT];                                      \
-        if (likely(nt_ && nt_->valid && icount + nt_->n_insns <= limit)) {     \
+        if (likely(nt_ && icount + nt_->n_insns <= limit)) {                   \
             tb = nt_;                                                          \
             icount += nt_->n_insns;                                            \
             op = nt_->ops;                                                     \
@@ -257,10 +268,44 @@ L_ILLEGAL:
 L_EXIT:
     CHAIN(1);
 
+L_JIT: {
+    /* The block has host code: run it, and whatever it chains to, then go
+     * on from where it gave control back. */
+    struct jit_ret r = tb_jit_run(h, tb, icount);
+    icount = h->icount;
+    limit = h->limit;
+    dtlb = h->dtlb;
+    tb = r.tb;
+    op = &tb->ops[(r.code >> 8) & 0xffffff];
+    switch ((enum jit_exit)(r.code & 0xff)) {
+    case JIT_EXIT0:
+        slot = 0;
+        goto chain_exit;
+    case JIT_EXIT1:
+        slot = 1;
+        goto chain_exit;
+    case JIT_LIMIT:
+        h->pc = tb->vpc;
+        return;
+    case JIT_TRAP:
+        RAISE(r.code >> 32, h->fault_tval);
+    case JIT_STOP:
+        goto stop_after;
+    case JIT_INTERP:
+        goto *labels[op->kind];
+    case JIT_INDIRECT:
+        goto indirect_exit;
+    case JIT_RETURN:
+        return;
+    }
+    goto indirect_exit;
+}
+
 L_PLUGIN_CB:
     h->pc = PC;
     h->icount = icount - (uint64_t)(tb->n_insns - op->idx);
-    plugin_run_cb(h, (const struct plugin_cb *)(uintptr_t)op->imm);
+    if (unlikely(plugin_run_cb(h, (const struct plugin_cb *)(uintptr_t)op->imm)))
+        return;   /* qemu_plugin_set_pc moved h->pc; this instruction does not run */
     limit = h->limit;
     NEXT();
 
@@ -500,7 +545,7 @@ L_SC_W: L_SC_D: {
             }
         }
     }
-    sc_accessed = ok;
+    sc_accessed = h->res_addr == pa;
     amo_p = p;
     h->res_addr = ~0ULL;
     RD = ok ? 0 : 1;
@@ -599,7 +644,7 @@ exception:
 
 chain_exit: {
     struct tb *nt = tb->chain[slot];
-    if (likely(nt && nt->valid)) {
+    if (likely(nt)) {
         if (unlikely(icount + nt->n_insns > limit)) {
             h->pc = tb->exit_pc[slot];
             LEAVE();
@@ -621,10 +666,12 @@ chain_exit: {
      * the source block is found again only while its virtual page maps
      * its physical page, but a successor on another virtual page that
      * aliases the same physical page can be remapped on its own. */
-    if (tb->may_chain && nt->may_chain && tb_generation(m) == gen &&
+    if (tb->may_chain && nt->may_chain && tb->valid && tb_generation(m) == gen &&
         ((tb->ppc ^ nt->ppc) & PAGE_MASK) == 0 &&
-        ((tb->vpc ^ nt->vpc) & PAGE_MASK) == 0)
+        ((tb->vpc ^ nt->vpc) & PAGE_MASK) == 0) {
         tb->chain[slot] = nt;
+        jit_link(tb, slot, nt);
+    }
     limit = h->limit;
     if (icount + nt->n_insns > limit)
         return;

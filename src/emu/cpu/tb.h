@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cpu.h"
+#include "jit.h"
 
 struct machine;
 
@@ -43,11 +44,22 @@ struct tb {
     bool valid;
     bool may_chain;         /* false for cross-page blocks */
     uint64_t exit_pc[2];    /* [0] taken / jump target, [1] fall-through */
-    struct tb *chain[2];
+    struct tb *chain[2];    /* successor per exit, or NULL; never an invalid block */
     struct tb *hash_next;
     struct tb *page_next[2];  /* per-page lists (first page, second page) */
+    /* Host code (jit.h); all NULL while the block is interpreted. */
+    const uint8_t *jit_entry;   /* checks the budget, counts the block, runs it */
+    const uint8_t *jit_body;    /* runs it, already counted */
+    uint8_t *jit_patch[2];      /* rel32 of the jump that leaves through each exit */
+    const uint8_t *jit_stub[2]; /* where that jump goes while the exit is unchained */
     struct op ops[];
 };
+
+/* Slot of the per-hart block lookup cache (h->jc) for virtual pc vpc. */
+static inline unsigned tb_jc_hash(uint64_t vpc)
+{
+    return (unsigned)((vpc >> 1) ^ (vpc >> (JC_BITS + 1))) & (JC_SIZE - 1);
+}
 
 /* Machine-wide block cache (shared by all harts). */
 struct tb_cache;
@@ -75,6 +87,9 @@ void tb_flush_all(struct machine *m);
 /* Interpreter entry (exec.c): runs blocks starting with tb until a block
  * exit finds icount >= limit, or something needs the hart loop. */
 void tb_exec(struct hart *h, struct tb *tb);
+
+/* Runs the host code of tb (one with jit_entry set) for h: see jit_run. */
+struct jit_ret tb_jit_run(struct hart *h, const struct tb *tb, uint64_t icount);
 
 /* Label address for each op kind (exec.c), used when building blocks. */
 const void *const *exec_labels(void);

@@ -10,6 +10,7 @@
 
 #include "decode.h"
 #include "emu/machine.h"
+#include "jit.h"
 #include "mmu.h"
 #include "plugins/plugin.h"
 #include "util.h"
@@ -38,6 +39,7 @@ struct tb_cache {
     uint64_t npages;
     uint64_t generation;      /* bumped on every full flush */
     struct tb_stats stats;
+    struct jit *jit;          /* host code for blocks, or NULL */
 };
 
 int tb_cache_create(struct machine *m, struct tb_cache **out)
@@ -51,6 +53,12 @@ int tb_cache_create(struct machine *m, struct tb_cache **out)
     if (!c->page_tbs) {
         free(c);
         return -ENOMEM;
+    }
+    int r = jit_create(&c->jit);
+    if (r) {
+        free(c->page_tbs);
+        free(c);
+        return r;
     }
     *out = c;
     return 0;
@@ -71,6 +79,7 @@ void tb_cache_destroy(struct tb_cache *c)
         return;
     free_chunks(c->chunks);
     free(c->page_tbs);
+    jit_destroy(c->jit);
     free(c);
 }
 
@@ -101,11 +110,6 @@ static inline unsigned tb_hash(uint64_t ppc, uint32_t flags)
     return (unsigned)(k >> (64 - TB_HASH_BITS));
 }
 
-static inline unsigned jc_hash(uint64_t vpc)
-{
-    return (unsigned)((vpc >> 1) ^ (vpc >> (JC_BITS + 1))) & (JC_SIZE - 1);
-}
-
 static struct tb **page_head(struct tb_cache *c, uint64_t pa)
 {
     struct bus *b = &c->m->bus;
@@ -131,6 +135,7 @@ void tb_flush_all(struct machine *m)
         c->chunks->used = 0;
     }
     c->used_ops = 0;
+    jit_reset(c->jit);
     if (plugin_any)
         plugin_flush(m);
     c->generation++;
@@ -166,6 +171,28 @@ static void page_remove(struct tb_cache *c, struct tb *tb, uint64_t pa, int whic
     }
 }
 
+/* Drops every chain into tb and tb's own. Blocks chain only within one
+ * page, so the blocks that can jump to tb are on the list of its first
+ * page; after this no link reaches tb or leaves it, in host code either. */
+static void unchain(struct tb_cache *c, struct tb *tb)
+{
+    uint64_t page = tb->ppc & PAGE_MASK;
+    struct tb **head = page_head(c, tb->ppc);
+    for (struct tb *t = head ? *head : NULL; t;) {
+        for (int s = 0; s < 2; s++) {
+            if (t->chain[s] == tb) {
+                t->chain[s] = NULL;
+                jit_unlink(t, s);
+            }
+        }
+        t = t->page_next[(t->ppc & PAGE_MASK) == page ? 0 : 1];
+    }
+    for (int s = 0; s < 2; s++) {
+        tb->chain[s] = NULL;
+        jit_unlink(tb, s);
+    }
+}
+
 static void invalidate(struct tb_cache *c, struct tb *tb)
 {
     tb->valid = false;
@@ -173,6 +200,7 @@ static void invalidate(struct tb_cache *c, struct tb *tb)
     page_remove(c, tb, tb->ppc, 0);
     if (tb->ppc2 != ~0ULL)
         page_remove(c, tb, tb->ppc2, 1);
+    unchain(c, tb);
     c->stats.invalidated++;
 }
 
@@ -429,6 +457,13 @@ static struct tb *translate(struct hart *h, uint64_t vpc, uint64_t ppc,
     c->used_ops += n + 1;
     c->stats.translated++;
 
+    /* Host code for blocks whose ops all have it (plugin ops included,
+     * unless they instrument an access the compiler leaves to the
+     * interpreter); single-instruction blocks for exact stops stay
+     * interpreted. Either way the block is the same. */
+    if (!(flags & TBF_SINGLE) && jit_compile(c->jit, tb))
+        tb->ops[0].h = labels[OP_JIT];
+
     unsigned hidx = tb_hash(ppc, flags);
     tb->hash_next = c->hash[hidx];
     c->hash[hidx] = tb;
@@ -442,7 +477,7 @@ struct tb *tb_find(struct hart *h, uint32_t flags)
 {
     uint64_t vpc = h->pc;
 
-    unsigned j = jc_hash(vpc);
+    unsigned j = tb_jc_hash(vpc);
     struct tb *tb = h->jc[j];
     if (likely(tb && tb->vpc == vpc && tb->flags == flags && tb->valid))
         return tb;
@@ -478,6 +513,11 @@ struct tb *tb_find(struct hart *h, uint32_t flags)
     if (tb->ppc2 == ~0ULL)
         h->jc[j] = tb;
     return tb;
+}
+
+struct jit_ret tb_jit_run(struct hart *h, const struct tb *tb, uint64_t icount)
+{
+    return jit_run(h->m->tbc->jit, h, tb, icount);
 }
 
 uint64_t tb_generation(struct machine *m)

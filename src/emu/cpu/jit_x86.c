@@ -1,0 +1,1146 @@
+/* x86-64 host code for translated blocks (jit.h). Each integer op becomes a
+ * few host instructions on the hart's registers in memory; loads and stores
+ * inline the TLB hit and call the mmu slow paths out of line; exits jump
+ * straight to the next block's code once chained. Plugin ops are compiled
+ * too (inline adds in place, callbacks called directly, with the dispatch
+ * context of plugins/plugin.h). FP, CSR and privileged ops stay with the
+ * interpreter. On other hosts there is no code generator and
+ * jit_create says so. */
+#include "jit.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "tb.h"
+#include "util.h"
+
+#if defined(__x86_64__)
+
+#include <sys/mman.h>
+
+#include "emu/machine.h"
+#include "mmu.h"
+#include "plugins/plugin.h"
+
+/* The code buffer: address space reserved once (pages are committed as
+ * code is written), filled block by block and emptied by jit_reset. Blocks
+ * average some 60 bytes per op, so a full arena (ARENA_OPS guest ops) fits;
+ * a block that does not fit stays interpreted. */
+#define JIT_BUF_SIZE (128u << 20)
+/* Bound on the host bytes of one op (hot path plus its out-of-line stub),
+ * checked before a block is generated; the emitter also checks each byte. */
+#define JIT_OP_BYTES 192u
+#define JIT_BLOCK_BYTES 128u
+
+/* Registers inside generated code: rbx = the hart (x[] at offset 0),
+ * r12 = icount, r13 = h->dtlb; rax, rcx, rdx, rsi, rdi are scratch and
+ * [rsp] is an 8-byte scratch slot. The stack is 16-byte aligned, so calls
+ * to C need no adjustment. */
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+enum { NOREG = -1 };
+
+/* Condition codes (the low nibble of jcc/setcc). */
+enum { CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_A = 0x7, CC_L = 0xc, CC_GE = 0xd };
+/* Group-1 ALU operations (the /n of 0x81/0x83; op r, r/m is n * 8 + 3). */
+enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
+/* Shift operations (the /n of 0xc1/0xd3). */
+enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
+
+#define HART_X(r)   ((int32_t)(offsetof(struct hart, x) + 8 * (r)))
+#define HART_OFF(f) ((int32_t)offsetof(struct hart, f))
+
+_Static_assert(sizeof(struct tlb_entry) == 32, "TLB index scaling assumes 32-byte entries");
+_Static_assert(offsetof(struct tlb_entry, tag_r) == 0 && offsetof(struct tlb_entry, tag_w) == 8 &&
+               offsetof(struct tlb_entry, addend) == 24, "TLB entry layout");
+_Static_assert(offsetof(struct hart, x) == 0, "x[] at the start of the hart");
+
+typedef struct jit_ret (*jit_enter_fn)(struct hart *h, const void *code, uint64_t icount);
+
+struct jit {
+    uint8_t *buf;
+    size_t used;        /* bytes in use */
+    size_t fixed;       /* the enter and leave code at the start, kept by jit_reset */
+    jit_enter_fn enter; /* saves host registers, sets up rbx/r12/r13, jumps to code */
+    size_t leave;       /* offset of the code that stores icount and returns */
+};
+
+/* An emitter writing at buffer offsets [start, cap). Bytes past cap are
+ * counted but not written; the block is then dropped. */
+struct cg {
+    uint8_t *base;
+    size_t off, cap;
+};
+
+static void put(struct cg *g, uint8_t b)
+{
+    if (g->off < g->cap)
+        g->base[g->off] = b;
+    g->off++;
+}
+
+static void put32(struct cg *g, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        put(g, (uint8_t)(v >> (8 * i)));
+}
+
+static void put64(struct cg *g, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        put(g, (uint8_t)(v >> (8 * i)));
+}
+
+static bool fits32(int64_t v)
+{
+    return v == (int64_t)(int32_t)v;
+}
+
+/* Opcode bytes: one or two (0x0fxx). */
+static void put_opc(struct cg *g, unsigned opc)
+{
+    if (opc > 0xff)
+        put(g, (uint8_t)(opc >> 8));
+    put(g, (uint8_t)opc);
+}
+
+/* An instruction with register operand reg and memory operand
+ * [base + index * (1 << shift) + disp]. pfx: 0x66 or 0. w: REX.W. */
+static void emit_mem(struct cg *g, unsigned pfx, bool w, unsigned opc, int reg, int base,
+                     int index, unsigned shift, int32_t disp)
+{
+    uint8_t rex = (uint8_t)(0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) |
+                            (index != NOREG && (index & 8) ? 2 : 0) | ((base & 8) ? 1 : 0));
+    if (pfx)
+        put(g, (uint8_t)pfx);
+    if (rex != 0x40)
+        put(g, rex);
+    put_opc(g, opc);
+    unsigned mod = (disp == 0 && (base & 7) != RBP) ? 0 : (disp >= -128 && disp <= 127) ? 1 : 2;
+    if (index == NOREG && (base & 7) != RSP) {
+        put(g, (uint8_t)(mod << 6 | (reg & 7) << 3 | (base & 7)));
+    } else {
+        put(g, (uint8_t)(mod << 6 | (reg & 7) << 3 | 4));
+        put(g, (uint8_t)(shift << 6 | ((index == NOREG ? RSP : index) & 7) << 3 | (base & 7)));
+    }
+    if (mod == 1)
+        put(g, (uint8_t)disp);
+    else if (mod == 2)
+        put32(g, (uint32_t)disp);
+}
+
+/* An instruction with two register operands (reg in ModRM.reg, rm in
+ * ModRM.rm). Byte registers used here are al/cl/dl only: no REX needed. */
+static void emit_rr(struct cg *g, bool w, unsigned opc, int reg, int rm)
+{
+    uint8_t rex = (uint8_t)(0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((rm & 8) ? 1 : 0));
+    if (rex != 0x40)
+        put(g, rex);
+    put_opc(g, opc);
+    put(g, (uint8_t)(0xc0 | (reg & 7) << 3 | (rm & 7)));
+}
+
+/* r = [base + disp] (64 bits, or 32 zero-extended) */
+static void mov_r_m(struct cg *g, bool w, int r, int base, int32_t disp)
+{
+    emit_mem(g, 0, w, 0x8b, r, base, NOREG, 0, disp);
+}
+
+/* [base + disp] = r (64 bits) */
+static void mov_m_r(struct cg *g, int base, int32_t disp, int r)
+{
+    emit_mem(g, 0, true, 0x89, r, base, NOREG, 0, disp);
+}
+
+static void mov_r_r(struct cg *g, int dst, int src)
+{
+    emit_rr(g, true, 0x89, src, dst);
+}
+
+static void mov_r_imm(struct cg *g, int r, uint64_t imm)
+{
+    if (imm <= 0xffffffffu) {          /* mov r32, imm32 (zero-extends) */
+        if (r & 8)
+            put(g, 0x41);
+        put(g, (uint8_t)(0xb8 + (r & 7)));
+        put32(g, (uint32_t)imm);
+    } else if (fits32((int64_t)imm)) { /* mov r64, simm32 */
+        emit_rr(g, true, 0xc7, 0, r);
+        put32(g, (uint32_t)imm);
+    } else {                           /* movabs */
+        put(g, (uint8_t)(0x48 | ((r & 8) ? 1 : 0)));
+        put(g, (uint8_t)(0xb8 + (r & 7)));
+        put64(g, imm);
+    }
+}
+
+/* op r, [base + disp] */
+static void alu_r_m(struct cg *g, bool w, unsigned n, int r, int base, int32_t disp)
+{
+    emit_mem(g, 0, w, n * 8 + 3, r, base, NOREG, 0, disp);
+}
+
+/* op r, rm */
+static void alu_r_r(struct cg *g, bool w, unsigned n, int r, int rm)
+{
+    emit_rr(g, w, n * 8 + 3, r, rm);
+}
+
+/* op r, imm (sign-extended 8 or 32 bits) */
+static void alu_r_imm(struct cg *g, bool w, unsigned n, int r, int32_t imm)
+{
+    if (imm >= -128 && imm <= 127) {
+        emit_rr(g, w, 0x83, (int)n, r);
+        put(g, (uint8_t)imm);
+    } else {
+        emit_rr(g, w, 0x81, (int)n, r);
+        put32(g, (uint32_t)imm);
+    }
+}
+
+/* op qword [base + disp], imm */
+static void alu_m_imm(struct cg *g, unsigned n, int base, int32_t disp, int32_t imm)
+{
+    if (imm >= -128 && imm <= 127) {
+        emit_mem(g, 0, true, 0x83, (int)n, base, NOREG, 0, disp);
+        put(g, (uint8_t)imm);
+    } else {
+        emit_mem(g, 0, true, 0x81, (int)n, base, NOREG, 0, disp);
+        put32(g, (uint32_t)imm);
+    }
+}
+
+static void shift_r_imm(struct cg *g, bool w, unsigned n, int r, unsigned imm)
+{
+    emit_rr(g, w, 0xc1, (int)n, r);
+    put(g, (uint8_t)imm);
+}
+
+static void shift_r_cl(struct cg *g, bool w, unsigned n, int r)
+{
+    emit_rr(g, w, 0xd3, (int)n, r);
+}
+
+/* dst = sign-extended low 32 bits of src */
+static void movsxd_r_r(struct cg *g, int dst, int src)
+{
+    emit_rr(g, true, 0x63, dst, src);
+}
+
+/* r = zero-extended cc flag */
+static void setcc_zx(struct cg *g, unsigned cc, int r)
+{
+    emit_rr(g, false, 0x0f90 + cc, 0, r);
+    emit_rr(g, false, 0x0fb6, r, r);
+}
+
+static void call_abs(struct cg *g, const void *fn)
+{
+    mov_r_imm(g, RAX, (uint64_t)(uintptr_t)fn);
+    emit_rr(g, false, 0xff, 2, RAX);
+}
+
+/* A jump with a 32-bit displacement; returns the offset of the rel32. */
+static size_t jcc32(struct cg *g, unsigned cc)
+{
+    put(g, 0x0f);
+    put(g, (uint8_t)(0x80 + cc));
+    size_t at = g->off;
+    put32(g, 0);
+    return at;
+}
+
+static size_t jmp32(struct cg *g)
+{
+    put(g, 0xe9);
+    size_t at = g->off;
+    put32(g, 0);
+    return at;
+}
+
+/* Points the rel32 at offset at to offset to (both within the buffer). */
+static void patch_rel32(struct cg *g, size_t at, size_t to)
+{
+    if (at + 4 > g->cap)
+        return;
+    int32_t rel = (int32_t)((int64_t)to - (int64_t)(at + 4));
+    memcpy(g->base + at, &rel, 4);
+}
+
+static void load_x(struct cg *g, int r, unsigned xr)
+{
+    if (xr == 0)
+        emit_rr(g, false, 0x33, r, r);   /* xor r32, r32 */
+    else
+        mov_r_m(g, true, r, RBX, HART_X(xr));
+}
+
+/* 32-bit load of a guest register (upper half of r cleared) */
+static void load_x32(struct cg *g, int r, unsigned xr)
+{
+    if (xr == 0)
+        emit_rr(g, false, 0x33, r, r);
+    else
+        mov_r_m(g, false, r, RBX, HART_X(xr));
+}
+
+static void store_x(struct cg *g, unsigned xr, int r)
+{
+    mov_m_r(g, RBX, HART_X(xr), r);
+}
+
+/* ---- the division family, as the interpreter defines it ----------------- */
+
+static uint64_t h_div(uint64_t x, uint64_t y)
+{
+    int64_t a = (int64_t)x, b = (int64_t)y;
+    return b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
+}
+
+static uint64_t h_divu(uint64_t a, uint64_t b)
+{
+    return b == 0 ? ~0ULL : a / b;
+}
+
+static uint64_t h_rem(uint64_t x, uint64_t y)
+{
+    int64_t a = (int64_t)x, b = (int64_t)y;
+    return b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
+}
+
+static uint64_t h_remu(uint64_t a, uint64_t b)
+{
+    return b == 0 ? a : a % b;
+}
+
+static uint64_t h_divw(uint64_t x, uint64_t y)
+{
+    int32_t a = (int32_t)x, b = (int32_t)y;
+    int32_t r = b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b;
+    return (uint64_t)(int64_t)r;
+}
+
+static uint64_t h_divuw(uint64_t x, uint64_t y)
+{
+    uint32_t a = (uint32_t)x, b = (uint32_t)y;
+    return (uint64_t)(int64_t)(int32_t)(b == 0 ? 0xffffffffu : a / b);
+}
+
+static uint64_t h_remw(uint64_t x, uint64_t y)
+{
+    int32_t a = (int32_t)x, b = (int32_t)y;
+    int32_t r = b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b;
+    return (uint64_t)(int64_t)r;
+}
+
+static uint64_t h_remuw(uint64_t x, uint64_t y)
+{
+    uint32_t a = (uint32_t)x, b = (uint32_t)y;
+    return (uint64_t)(int64_t)(int32_t)(b == 0 ? a : a % b);
+}
+
+static uint64_t h_mulhsu(uint64_t a, uint64_t b)
+{
+    return (uint64_t)(((__int128)(int64_t)a * (__int128)(unsigned __int128)b) >> 64);
+}
+
+/* ---- blocks ---------------------------------------------------------- */
+
+/* Out-of-line code of a block, emitted after its straight-line part. */
+enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE };
+
+struct cold {
+    uint8_t kind;
+    uint8_t arg;       /* exit slot */
+    const struct op *op;
+    size_t from;       /* rel32 of the jump into the stub */
+    size_t resume;     /* where the stub returns to */
+};
+
+struct blk {
+    struct cg g;
+    const struct jit *j;
+    struct tb *tb;
+    struct cold cold[2 * (TB_MAX_INSNS + 2)];
+    unsigned ncold;
+    size_t patch[2];   /* rel32 of each exit's jump, or 0 */
+};
+
+static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op *o,
+                     size_t from, size_t resume)
+{
+    struct cold *c = &b->cold[b->ncold++];
+    c->kind = (uint8_t)kind;
+    c->arg = (uint8_t)arg;
+    c->op = o;
+    c->from = from;
+    c->resume = resume;
+}
+
+/* Leaves the generated code with rax = code, rdx = this block. */
+static void emit_leave(struct blk *b, uint64_t code)
+{
+    struct cg *g = &b->g;
+    mov_r_imm(g, RAX, code);
+    mov_r_imm(g, RDX, (uint64_t)(uintptr_t)b->tb);
+    patch_rel32(g, jmp32(g), b->j->leave);
+}
+
+/* Position of o in its block's ops (plugin ops included), for exits. */
+static unsigned op_index(const struct blk *b, const struct op *o)
+{
+    return (unsigned)(o - b->tb->ops);
+}
+
+/* h->icount = the count before op o (as the interpreter's EXACT). */
+static void emit_exact_icount(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    emit_mem(g, 0, true, 0x8d, RAX, R12, NOREG, 0, -(int32_t)(b->tb->n_insns - o->idx));
+    mov_m_r(g, RBX, HART_OFF(icount), RAX);
+}
+
+static unsigned mem_size(unsigned k)
+{
+    switch (k) {
+    case OP_LB: case OP_LBU: case OP_SB: return 1;
+    case OP_LH: case OP_LHU: case OP_SH: return 2;
+    case OP_LW: case OP_LWU: case OP_SW: return 4;
+    default: return 8;
+    }
+}
+
+/* rdx = the value of size at [base + index], extended as load op k does. */
+static void emit_load_ext(struct cg *g, unsigned k, int base, int index)
+{
+    switch (k) {
+    case OP_LB:  emit_mem(g, 0, true, 0x0fbe, RDX, base, index, 0, 0); break;
+    case OP_LBU: emit_mem(g, 0, false, 0x0fb6, RDX, base, index, 0, 0); break;
+    case OP_LH:  emit_mem(g, 0, true, 0x0fbf, RDX, base, index, 0, 0); break;
+    case OP_LHU: emit_mem(g, 0, false, 0x0fb7, RDX, base, index, 0, 0); break;
+    case OP_LW:  emit_mem(g, 0, true, 0x63, RDX, base, index, 0, 0); break;
+    case OP_LWU: emit_mem(g, 0, false, 0x8b, RDX, base, index, 0, 0); break;
+    default:     emit_mem(g, 0, true, 0x8b, RDX, base, index, 0, 0); break;
+    }
+}
+
+/* rsi = rs1 + imm; rax = the TLB entry offset; jumps out of line unless the
+ * entry's tag at tag_off matches. Returns the rel32 of that jump. */
+static size_t emit_tlb_check(struct cg *g, const struct op *o, unsigned size, int32_t tag_off)
+{
+    load_x(g, RSI, o->rs1);
+    if (o->imm)
+        alu_r_imm(g, true, ALU_ADD, RSI, (int32_t)o->imm);
+    mov_r_r(g, RAX, RSI);
+    shift_r_imm(g, true, SH_SHR, RAX, PAGE_SHIFT - 5);
+    alu_r_imm(g, false, ALU_AND, RAX, (int32_t)((TLB_SIZE - 1) << 5));
+    mov_r_r(g, RDX, RSI);
+    alu_r_imm(g, true, ALU_AND, RDX, (int32_t)(PAGE_MASK | (size - 1)));
+    emit_mem(g, 0, true, 0x3b, RDX, R13, RAX, 0, tag_off);   /* cmp rdx, tag */
+    return jcc32(g, CC_NE);
+}
+
+static void emit_load(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    size_t slow = emit_tlb_check(g, o, mem_size(o->kind), 0);
+    emit_mem(g, 0, true, 0x8b, RAX, R13, RAX, 0, 24);        /* rax = addend */
+    emit_load_ext(g, o->kind, RAX, RSI);
+    size_t resume = g->off;
+    if (o->rd != 32)
+        store_x(g, o->rd, RDX);
+    add_cold(b, COLD_LOAD, 0, o, slow, resume);
+}
+
+static void emit_store(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    unsigned size = mem_size(o->kind);
+    size_t slow = emit_tlb_check(g, o, size, 8);
+    emit_mem(g, 0, true, 0x8b, RAX, R13, RAX, 0, 24);        /* rax = addend */
+    load_x(g, RDX, o->rs2);
+    switch (size) {
+    case 1: emit_mem(g, 0, false, 0x88, RDX, RAX, RSI, 0, 0); break;
+    case 2: emit_mem(g, 0x66, false, 0x89, RDX, RAX, RSI, 0, 0); break;
+    case 4: emit_mem(g, 0, false, 0x89, RDX, RAX, RSI, 0, 0); break;
+    default: emit_mem(g, 0, true, 0x89, RDX, RAX, RSI, 0, 0); break;
+    }
+    add_cold(b, COLD_STORE, 0, o, slow, g->off);
+}
+
+/* The slow path of a load or store: the mmu does the access with the exact
+ * instruction count; a fault leaves with JIT_TRAP, a stop with JIT_STOP. */
+static void emit_cold_access(struct blk *b, const struct cold *c)
+{
+    struct cg *g = &b->g;
+    const struct op *o = c->op;
+    bool store = c->kind == COLD_STORE;
+    unsigned size = mem_size(o->kind);
+    emit_exact_icount(b, o);
+    mov_r_r(g, RDI, RBX);                   /* rsi still holds the address */
+    mov_r_imm(g, RDX, size);
+    if (store) {
+        load_x(g, RCX, o->rs2);
+        call_abs(g, (const void *)mmu_store_slow);
+    } else {
+        mov_r_r(g, RCX, RSP);               /* &scratch */
+        call_abs(g, (const void *)mmu_load_slow);
+    }
+    mov_r_m(g, true, R13, RBX, HART_OFF(dtlb));
+    emit_rr(g, false, 0x85, RAX, RAX);      /* test eax, eax */
+    size_t ok = jcc32(g, CC_E);
+    shift_r_imm(g, true, SH_SHL, RAX, 32);
+    alu_r_imm(g, true, ALU_OR, RAX, (int32_t)(JIT_TRAP | op_index(b, o) << 8));
+    mov_r_imm(g, RDX, (uint64_t)(uintptr_t)b->tb);
+    patch_rel32(g, jmp32(g), b->j->leave);
+    patch_rel32(g, ok, g->off);
+    if (store) {
+        mov_r_m(g, true, RAX, RBX, HART_OFF(m));
+        emit_mem(g, 0, false, 0x80, 7, RAX, NOREG, 0, (int32_t)offsetof(struct machine, stop_requested));
+        put(g, 0);                          /* cmp byte [rax + stop_requested], 0 */
+        patch_rel32(g, jcc32(g, CC_E), c->resume);
+        emit_leave(b, JIT_STOP | op_index(b, o) << 8);
+    } else {
+        emit_load_ext(g, o->kind, RSP, NOREG);
+        patch_rel32(g, jmp32(g), c->resume);
+    }
+}
+
+/* rd = rs1 op rs2, 64 bits (add, sub, and, or, xor) */
+static void emit_alu_rr(struct cg *g, const struct op *o, unsigned n)
+{
+    load_x(g, RAX, o->rs1);
+    alu_r_m(g, true, n, RAX, RBX, HART_X(o->rs2));
+    store_x(g, o->rd, RAX);
+}
+
+/* rd = rs1 op imm, 64 bits (addi, xori, ori, andi) */
+static void emit_alu_ri(struct cg *g, const struct op *o, unsigned n)
+{
+    int32_t imm = (int32_t)o->imm;
+    if (o->rs1 == o->rd) {
+        if (imm != 0 || n == ALU_AND)
+            alu_m_imm(g, n, RBX, HART_X(o->rd), imm);
+        return;
+    }
+    if (o->rs1 == 0 && n != ALU_AND) {   /* 0 + imm, 0 | imm, 0 ^ imm */
+        emit_mem(g, 0, true, 0xc7, 0, RBX, NOREG, 0, HART_X(o->rd));
+        put32(g, (uint32_t)imm);
+        return;
+    }
+    load_x(g, RAX, o->rs1);
+    alu_r_imm(g, true, n, RAX, imm);
+    store_x(g, o->rd, RAX);
+}
+
+/* rd = sext32(rs1 op rs2) (addw, subw, mulw) */
+static void emit_alu_w(struct cg *g, const struct op *o, unsigned opc)
+{
+    load_x32(g, RAX, o->rs1);
+    emit_mem(g, 0, false, opc, RAX, RBX, NOREG, 0, HART_X(o->rs2));
+    movsxd_r_r(g, RAX, RAX);
+    store_x(g, o->rd, RAX);
+}
+
+/* rd = rs1 shifted by rs2 (w: 32-bit, result sign-extended) */
+static void emit_shift_r(struct cg *g, const struct op *o, unsigned n, bool w)
+{
+    load_x(g, RCX, o->rs2);
+    load_x(g, RAX, o->rs1);
+    shift_r_cl(g, !w, n, RAX);
+    if (w)
+        movsxd_r_r(g, RAX, RAX);
+    store_x(g, o->rd, RAX);
+}
+
+static void emit_shift_i(struct cg *g, const struct op *o, unsigned n, bool w)
+{
+    load_x(g, RAX, o->rs1);
+    if (o->imm)
+        shift_r_imm(g, !w, n, RAX, (unsigned)o->imm);
+    if (w)
+        movsxd_r_r(g, RAX, RAX);
+    store_x(g, o->rd, RAX);
+}
+
+static void emit_helper2(struct cg *g, const struct op *o, uint64_t (*fn)(uint64_t, uint64_t))
+{
+    load_x(g, RDI, o->rs1);
+    load_x(g, RSI, o->rs2);
+    call_abs(g, (const void *)fn);
+    store_x(g, o->rd, RAX);
+}
+
+/* Exit slot's jump: a jcc (cc >= 0) or jmp, pointing out of line until the
+ * exit is chained. */
+static void emit_exit_jump(struct blk *b, int slot, int cc)
+{
+    struct cg *g = &b->g;
+    size_t at = cc >= 0 ? jcc32(g, (unsigned)cc) : jmp32(g);
+    b->patch[slot] = at;
+    add_cold(b, COLD_EXIT, (unsigned)slot, NULL, at, 0);
+}
+
+/* jalr: the target in h->pc, then the hart's block lookup cache inline (as
+ * tb_find's fast path): a hit with host code is entered at its checked
+ * entry; anything else leaves with JIT_INDIRECT. */
+static void emit_jalr(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    load_x(g, RAX, o->rs1);
+    if (o->imm)
+        alu_r_imm(g, true, ALU_ADD, RAX, (int32_t)o->imm);
+    alu_r_imm(g, true, ALU_AND, RAX, -2);
+    mov_m_r(g, RBX, HART_OFF(pc), RAX);
+    if (o->rd != 32) {
+        mov_r_imm(g, RCX, b->tb->vpc + o->pcoff + o->len);
+        store_x(g, o->rd, RCX);
+    }
+    mov_r_r(g, RCX, RAX);
+    shift_r_imm(g, true, SH_SHR, RCX, 1);
+    mov_r_r(g, RDX, RAX);
+    shift_r_imm(g, true, SH_SHR, RDX, JC_BITS + 1);
+    alu_r_r(g, true, ALU_XOR, RCX, RDX);
+    alu_r_imm(g, false, ALU_AND, RCX, JC_SIZE - 1);
+    emit_mem(g, 0, true, 0x8b, RDX, RBX, RCX, 3, HART_OFF(jc));
+    emit_rr(g, true, 0x85, RDX, RDX);
+    size_t miss[5];
+    miss[0] = jcc32(g, CC_E);
+    emit_mem(g, 0, true, 0x3b, RAX, RDX, NOREG, 0, (int32_t)offsetof(struct tb, vpc));
+    miss[1] = jcc32(g, CC_NE);
+    mov_r_m(g, false, RCX, RBX, HART_OFF(tbflags));
+    emit_mem(g, 0, false, 0x3b, RCX, RDX, NOREG, 0, (int32_t)offsetof(struct tb, flags));
+    miss[2] = jcc32(g, CC_NE);
+    emit_mem(g, 0, false, 0x80, 7, RDX, NOREG, 0, (int32_t)offsetof(struct tb, valid));
+    put(g, 0);
+    miss[3] = jcc32(g, CC_E);
+    mov_r_m(g, true, RCX, RDX, (int32_t)offsetof(struct tb, jit_entry));
+    emit_rr(g, true, 0x85, RCX, RCX);
+    miss[4] = jcc32(g, CC_E);
+    emit_rr(g, false, 0xff, 4, RCX);        /* jmp rcx */
+    for (int i = 0; i < 5; i++)
+        patch_rel32(g, miss[i], g->off);
+    emit_leave(b, JIT_INDIRECT);
+}
+
+/* The access between a PLUGIN_MEM_PRE and its PLUGIN_MEM_POST, which
+ * memory callbacks see through plugin_dispatch.acc (one host thread runs
+ * every hart). */
+static struct plugin_mem_access plugin_access;
+
+/* rax = [addr] (load) or [addr] = rax, addr absolute */
+static void mov_abs_rax(struct cg *g, const void *addr, bool store)
+{
+    put(g, 0x48);
+    put(g, store ? 0xa3 : 0xa1);
+    put64(g, (uint64_t)(uintptr_t)addr);
+}
+
+/* An inline add record: *(base + hart id * stride) += imm, as exec.c does.
+ * Disabling a record (a plugin's reset or uninstall) points base at a
+ * scratch word with stride 0: base and a non-zero stride are read when the
+ * op runs, while a zero stride and the addend (then added to the scratch
+ * word) may be taken now. */
+static void emit_inline_add(struct cg *g, const struct plugin_cb *cb)
+{
+    mov_abs_rax(g, &cb->base, false);
+    if (cb->stride) {
+        mov_r_imm(g, RCX, (uint64_t)(uintptr_t)&cb->stride);
+        mov_r_m(g, true, RCX, RCX, 0);
+        mov_r_m(g, false, RDX, RBX, HART_OFF(id));
+        emit_rr(g, true, 0x0faf, RDX, RCX);     /* imul rdx, rcx */
+        alu_r_r(g, true, ALU_ADD, RAX, RDX);
+    }
+    if (fits32((int64_t)cb->imm)) {
+        alu_m_imm(g, ALU_ADD, RAX, 0, (int32_t)cb->imm);
+    } else {
+        mov_r_imm(g, RCX, cb->imm);
+        emit_mem(g, 0, true, 0x01, RCX, RAX, NOREG, 0, 0);   /* add [rax], rcx */
+    }
+}
+
+/* Calls the callback of record cb directly, as dispatch.c's fast paths do:
+ * fn and userdata are read when it runs (a plugin's reset or uninstall
+ * rewrites them), the dispatch context is set around the call (translated
+ * code runs with no plugin code on the stack), and pending resets and
+ * uninstalls run afterwards. A memory callback (mem) gets meminfo info and
+ * the address in plugin_access. */
+static void emit_callback(struct cg *g, const struct plugin_cb *cb, bool mem, unsigned info)
+{
+    const int32_t cur = (int32_t)offsetof(struct plugin_dispatch, cur);
+    const int32_t hart = (int32_t)offsetof(struct plugin_dispatch, hart);
+    const int32_t acc = (int32_t)offsetof(struct plugin_dispatch, acc);
+    const int32_t depth = (int32_t)offsetof(struct plugin_dispatch, depth);
+    const int32_t pending = (int32_t)offsetof(struct plugin_dispatch, pending);
+    mov_r_imm(g, RSI, (uint64_t)(uintptr_t)cb);
+    mov_r_imm(g, RCX, (uint64_t)(uintptr_t)&plugin_dispatch);
+    mov_r_m(g, true, RAX, RSI, (int32_t)offsetof(struct plugin_cb, owner));
+    mov_m_r(g, RCX, cur, RAX);
+    mov_m_r(g, RCX, hart, RBX);
+    if (mem) {
+        mov_r_imm(g, RAX, (uint64_t)(uintptr_t)&plugin_access);
+        mov_m_r(g, RCX, acc, RAX);
+    }
+    emit_mem(g, 0, false, 0xc7, 0, RCX, NOREG, 0, depth);   /* depth = 1 */
+    put32(g, 1);
+    mov_r_m(g, false, RDI, RBX, HART_OFF(id));
+    mov_r_m(g, true, RAX, RSI, (int32_t)offsetof(struct plugin_cb, fn));
+    if (mem) {   /* fn(vcpu, info, vaddr, userdata) */
+        mov_r_m(g, true, RCX, RSI, (int32_t)offsetof(struct plugin_cb, userdata));
+        mov_r_imm(g, RSI, info);
+        mov_r_imm(g, RDX, (uint64_t)(uintptr_t)&plugin_access.vaddr);
+        mov_r_m(g, true, RDX, RDX, 0);
+    } else {     /* fn(vcpu, userdata) */
+        mov_r_m(g, true, RSI, RSI, (int32_t)offsetof(struct plugin_cb, userdata));
+    }
+    emit_rr(g, false, 0xff, 2, RAX);                        /* call rax */
+    mov_r_imm(g, RCX, (uint64_t)(uintptr_t)&plugin_dispatch);
+    emit_rr(g, false, 0x33, RAX, RAX);                      /* xor eax, eax */
+    mov_m_r(g, RCX, cur, RAX);
+    mov_m_r(g, RCX, hart, RAX);
+    if (mem)
+        mov_m_r(g, RCX, acc, RAX);
+    emit_mem(g, 0, false, 0x89, RAX, RCX, NOREG, 0, depth); /* depth = 0 */
+    emit_mem(g, 0, false, 0x80, 7, RCX, NOREG, 0, pending); /* cmp byte [pending], 0 */
+    put(g, 0);
+    size_t none = jcc32(g, CC_E);
+    call_abs(g, (const void *)plugin_run_pending);
+    patch_rel32(g, none, g->off);
+}
+
+/* The memory records of a plain load or store: inline adds and callbacks
+ * (of the access's direction) have host code; false for anything else. */
+static bool emit_mem_records(struct cg *g, const struct plugin_cb *list, unsigned info)
+{
+    unsigned dir = (info & PLUGIN_ACC_STORE) ? PMEM_W : PMEM_R;
+    for (const struct plugin_cb *cb = list; cb; cb = cb->next) {
+        if (cb->kind != PCB_INLINE_ADD && cb->kind != PCB_MEM_CB)
+            return false;
+    }
+    for (const struct plugin_cb *cb = list; cb; cb = cb->next) {
+        if (!(cb->rw & dir))
+            continue;
+        if (cb->kind == PCB_INLINE_ADD)
+            emit_inline_add(g, cb);
+        else
+            emit_callback(g, cb, true, info);
+    }
+    return true;
+}
+
+/* Emits op o. Returns false for an op without host code. */
+static bool emit_op(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    unsigned k = o->kind;
+    bool sink = o->rd == 32;   /* the result goes nowhere: pure ops vanish */
+
+    switch (k) {
+    case OP_FENCE:
+        return true;
+    case OP_LI:
+        if (sink)
+            return true;
+        if (fits32(o->imm)) {
+            emit_mem(g, 0, true, 0xc7, 0, RBX, NOREG, 0, HART_X(o->rd));
+            put32(g, (uint32_t)o->imm);
+        } else {
+            mov_r_imm(g, RAX, (uint64_t)o->imm);
+            store_x(g, o->rd, RAX);
+        }
+        return true;
+    case OP_LB: case OP_LH: case OP_LW: case OP_LD: case OP_LBU: case OP_LHU: case OP_LWU:
+        emit_load(b, o);
+        return true;
+    case OP_SB: case OP_SH: case OP_SW: case OP_SD:
+        emit_store(b, o);
+        return true;
+    case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU: {
+        static const unsigned cc[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
+        load_x(g, RAX, o->rs1);
+        if (o->rs2 == 0)
+            emit_rr(g, true, 0x85, RAX, RAX);
+        else
+            alu_r_m(g, true, ALU_CMP, RAX, RBX, HART_X(o->rs2));
+        emit_exit_jump(b, 0, (int)cc[k - OP_BEQ]);
+        return true;
+    }
+    case OP_JAL:
+        if (!sink) {
+            mov_r_imm(g, RAX, b->tb->vpc + o->pcoff + o->len);
+            store_x(g, o->rd, RAX);
+        }
+        emit_exit_jump(b, 0, -1);
+        return true;
+    case OP_JALR:
+        emit_jalr(b, o);
+        return true;
+    case OP_EXIT:
+        emit_exit_jump(b, 1, -1);
+        return true;
+    case OP_PLUGIN_CB: {   /* as exec.c does: pc and icount exact, then the record */
+        const struct plugin_cb *cb = (const struct plugin_cb *)(uintptr_t)o->imm;
+        emit_exact_icount(b, o);
+        mov_r_imm(g, RAX, b->tb->vpc + o->pcoff);
+        mov_m_r(g, RBX, HART_OFF(pc), RAX);
+        if (cb->kind == PCB_CB && !cb->set_pc) {   /* neither ever changes */
+            emit_callback(g, cb, false, 0);
+            return true;
+        }
+        mov_r_r(g, RDI, RBX);
+        mov_r_imm(g, RSI, (uint64_t)o->imm);
+        call_abs(g, (const void *)plugin_run_cb);
+        emit_rr(g, false, 0x84, RAX, RAX);      /* test al, al */
+        size_t on = jcc32(g, CC_E);
+        mov_r_m(g, true, R12, RBX, HART_OFF(icount));   /* redirected: leave exact */
+        emit_leave(b, JIT_RETURN);
+        patch_rel32(g, on, g->off);
+        return true;
+    }
+    case OP_PLUGIN_MEM_PRE:    /* plain loads and stores: note address and value */
+        if (o->rm < OP_LB || o->rm > OP_SD)
+            return false;
+        load_x(g, RAX, o->rs1);
+        alu_r_imm(g, true, ALU_ADD, RAX, (int32_t)o->imm);
+        mov_abs_rax(g, &plugin_access.vaddr, true);
+        if (o->rm >= OP_SB) {
+            load_x(g, RAX, o->rs2);
+            mov_abs_rax(g, &plugin_access.value, true);
+        }
+        return true;
+    case OP_PLUGIN_MEM_POST: {   /* as exec.c's plugin_mem_post for a plain access */
+        unsigned k = o->rm;
+        bool store = k >= OP_SB && k <= OP_SD;
+        if ((!store && (k < OP_LB || k > OP_LWU)) || (!store && o->rd == 32))
+            return false;        /* loads into x0 leave no value to report */
+        unsigned size = mem_size(k), shift = size == 8 ? 3u : size == 4 ? 2u : size == 2 ? 1u : 0u;
+        bool sign = k == OP_LB || k == OP_LH || k == OP_LW;
+        unsigned info = shift | (store ? PLUGIN_ACC_STORE : 0) | (sign ? PLUGIN_ACC_SIGNED : 0);
+        emit_exact_icount(b, o);
+        mov_r_imm(g, RAX, b->tb->vpc + o->pcoff);
+        mov_m_r(g, RBX, HART_OFF(pc), RAX);
+        /* plugin_access: the value (to its size), size and kind */
+        if (store)
+            mov_abs_rax(g, &plugin_access.value, false);
+        else
+            load_x(g, RAX, o->rd);
+        if (size < 8) {
+            mov_r_imm(g, RCX, (1ULL << (8 * size)) - 1);
+            alu_r_r(g, true, ALU_AND, RAX, RCX);
+        }
+        mov_abs_rax(g, &plugin_access.value, true);
+        mov_r_imm(g, RCX, (uint64_t)(uintptr_t)&plugin_access);
+        emit_mem(g, 0, false, 0xc7, 0, RCX, NOREG, 0,
+                 (int32_t)offsetof(struct plugin_mem_access, size_shift));
+        put32(g, shift);
+        emit_mem(g, 0, false, 0xc6, 0, RCX, NOREG, 0,
+                 (int32_t)offsetof(struct plugin_mem_access, store));
+        put(g, store);
+        emit_mem(g, 0, false, 0xc6, 0, RCX, NOREG, 0,
+                 (int32_t)offsetof(struct plugin_mem_access, sign_extend));
+        put(g, sign);
+        return emit_mem_records(g, (const struct plugin_cb *)(uintptr_t)o->imm, info);
+    }
+    case OP_PLUGIN_INLINE:
+        emit_inline_add(g, (const struct plugin_cb *)(uintptr_t)o->imm);
+        return true;
+    default:
+        break;
+    }
+
+    /* Pure register ops: nothing to do when the result is discarded. */
+    bool known = (k >= OP_ADDI && k <= OP_SRAIW) || (k >= OP_ADD && k <= OP_REMUW);
+    if (!known)
+        return false;
+    if (sink)
+        return true;
+    switch (k) {
+    case OP_ADDI: emit_alu_ri(g, o, ALU_ADD); break;
+    case OP_XORI: emit_alu_ri(g, o, ALU_XOR); break;
+    case OP_ORI:  emit_alu_ri(g, o, ALU_OR); break;
+    case OP_ANDI: emit_alu_ri(g, o, ALU_AND); break;
+    case OP_SLTI: case OP_SLTIU:
+        load_x(g, RAX, o->rs1);
+        alu_r_imm(g, true, ALU_CMP, RAX, (int32_t)o->imm);
+        setcc_zx(g, k == OP_SLTI ? CC_L : CC_B, RAX);
+        store_x(g, o->rd, RAX);
+        break;
+    case OP_SLLI: emit_shift_i(g, o, SH_SHL, false); break;
+    case OP_SRLI: emit_shift_i(g, o, SH_SHR, false); break;
+    case OP_SRAI: emit_shift_i(g, o, SH_SAR, false); break;
+    case OP_ADDIW:
+        load_x32(g, RAX, o->rs1);
+        if (o->imm)
+            alu_r_imm(g, false, ALU_ADD, RAX, (int32_t)o->imm);
+        movsxd_r_r(g, RAX, RAX);
+        store_x(g, o->rd, RAX);
+        break;
+    case OP_SLLIW: emit_shift_i(g, o, SH_SHL, true); break;
+    case OP_SRLIW: emit_shift_i(g, o, SH_SHR, true); break;
+    case OP_SRAIW: emit_shift_i(g, o, SH_SAR, true); break;
+    case OP_ADD: emit_alu_rr(g, o, ALU_ADD); break;
+    case OP_SUB: emit_alu_rr(g, o, ALU_SUB); break;
+    case OP_XOR: emit_alu_rr(g, o, ALU_XOR); break;
+    case OP_OR:  emit_alu_rr(g, o, ALU_OR); break;
+    case OP_AND: emit_alu_rr(g, o, ALU_AND); break;
+    case OP_SLL: emit_shift_r(g, o, SH_SHL, false); break;
+    case OP_SRL: emit_shift_r(g, o, SH_SHR, false); break;
+    case OP_SRA: emit_shift_r(g, o, SH_SAR, false); break;
+    case OP_SLLW: emit_shift_r(g, o, SH_SHL, true); break;
+    case OP_SRLW: emit_shift_r(g, o, SH_SHR, true); break;
+    case OP_SRAW: emit_shift_r(g, o, SH_SAR, true); break;
+    case OP_SLT: case OP_SLTU:
+        load_x(g, RAX, o->rs1);
+        alu_r_m(g, true, ALU_CMP, RAX, RBX, HART_X(o->rs2));
+        setcc_zx(g, k == OP_SLT ? CC_L : CC_B, RAX);
+        store_x(g, o->rd, RAX);
+        break;
+    case OP_ADDW: emit_alu_w(g, o, 0x03); break;
+    case OP_SUBW: emit_alu_w(g, o, 0x2b); break;
+    case OP_MULW: emit_alu_w(g, o, 0x0faf); break;
+    case OP_MUL:
+        load_x(g, RAX, o->rs1);
+        emit_mem(g, 0, true, 0x0faf, RAX, RBX, NOREG, 0, HART_X(o->rs2));
+        store_x(g, o->rd, RAX);
+        break;
+    case OP_MULH: case OP_MULHU:   /* rdx:rax = rax * [rs2] */
+        load_x(g, RAX, o->rs1);
+        emit_mem(g, 0, true, 0xf7, k == OP_MULH ? 5 : 4, RBX, NOREG, 0, HART_X(o->rs2));
+        store_x(g, o->rd, RDX);
+        break;
+    case OP_MULHSU: emit_helper2(g, o, h_mulhsu); break;
+    case OP_DIV: emit_helper2(g, o, h_div); break;
+    case OP_DIVU: emit_helper2(g, o, h_divu); break;
+    case OP_REM: emit_helper2(g, o, h_rem); break;
+    case OP_REMU: emit_helper2(g, o, h_remu); break;
+    case OP_DIVW: emit_helper2(g, o, h_divw); break;
+    case OP_DIVUW: emit_helper2(g, o, h_divuw); break;
+    case OP_REMW: emit_helper2(g, o, h_remw); break;
+    case OP_REMUW: emit_helper2(g, o, h_remuw); break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+/* Whether op kind k has host code (emit_op's cases). */
+static bool op_has_code(unsigned k)
+{
+    return k == OP_FENCE || k == OP_LI || (k >= OP_ADDI && k <= OP_SRAIW) ||
+           (k >= OP_ADD && k <= OP_REMUW) || (k >= OP_LB && k <= OP_SD) ||
+           (k >= OP_BEQ && k <= OP_JALR) || k == OP_EXIT || (k >= OP_PLUGIN_CB &&
+           k <= OP_PLUGIN_MEM_POST);
+}
+
+bool jit_compile(struct jit *j, struct tb *tb)
+{
+    if (!j || tb->n_ops < 2 || tb->n_ops > 256)   /* exits carry op indexes in 8 bits */
+        return false;
+    /* Every op needs host code, except that the block's last instruction
+     * may be left to the interpreter (a CSR write, ecall, mret...). */
+    unsigned n = tb->n_ops, upto = n;
+    for (unsigned i = 0; i < n; i++) {
+        if (op_has_code(tb->ops[i].kind))
+            continue;
+        if (i == 0 || i != n - 2)
+            return false;
+        upto = i;
+    }
+    size_t need = JIT_BLOCK_BYTES + (size_t)n * JIT_OP_BYTES;
+    if (j->used + need > JIT_BUF_SIZE)
+        return false;
+
+    struct blk blk, *b = &blk;
+    b->g.base = j->buf;
+    b->g.off = j->used;
+    b->g.cap = j->used + need;
+    b->j = j;
+    b->tb = tb;
+    b->ncold = 0;
+    b->patch[0] = b->patch[1] = 0;
+    struct cg *g = &b->g;
+
+    /* Checked entry: enter only if the whole block fits the budget. */
+    size_t entry = g->off;
+    emit_mem(g, 0, true, 0x8d, RAX, R12, NOREG, 0, (int32_t)tb->n_insns);
+    alu_r_m(g, true, ALU_CMP, RAX, RBX, HART_OFF(limit));
+    add_cold(b, COLD_LIMIT, 0, NULL, jcc32(g, CC_A), 0);
+    mov_r_r(g, R12, RAX);
+    size_t body = g->off;
+
+    bool ok = true;
+    for (unsigned i = 0; i < upto && ok; i++)
+        ok = emit_op(b, &tb->ops[i]);
+    if (upto < n)
+        emit_leave(b, JIT_INTERP | upto << 8);
+
+    size_t stub[2] = {0, 0};
+    for (unsigned i = 0; i < b->ncold; i++) {
+        const struct cold *c = &b->cold[i];
+        patch_rel32(g, c->from, g->off);
+        switch (c->kind) {
+        case COLD_EXIT:
+            stub[c->arg] = g->off;
+            emit_leave(b, c->arg ? JIT_EXIT1 : JIT_EXIT0);
+            break;
+        case COLD_LIMIT:
+            emit_leave(b, JIT_LIMIT);
+            break;
+        default:
+            emit_cold_access(b, c);
+            break;
+        }
+    }
+    if (!ok || g->off > g->cap)
+        return false;
+    j->used = (g->off + 15) & ~(size_t)15;
+    tb->jit_entry = j->buf + entry;
+    tb->jit_body = j->buf + body;
+    for (int s = 0; s < 2; s++) {
+        tb->jit_patch[s] = b->patch[s] ? j->buf + b->patch[s] : NULL;
+        tb->jit_stub[s] = b->patch[s] ? j->buf + stub[s] : NULL;
+    }
+    return true;
+}
+
+static void set_jump(uint8_t *at, const uint8_t *to)
+{
+    int32_t rel = (int32_t)(to - (at + 4));
+    memcpy(at, &rel, 4);
+}
+
+void jit_link(struct tb *from, int slot, const struct tb *to)
+{
+    if (from->jit_patch[slot] && to->jit_entry)
+        set_jump(from->jit_patch[slot], to->jit_entry);
+}
+
+void jit_unlink(struct tb *from, int slot)
+{
+    if (from->jit_patch[slot])
+        set_jump(from->jit_patch[slot], from->jit_stub[slot]);
+}
+
+struct jit_ret jit_run(const struct jit *j, struct hart *h, const struct tb *tb, uint64_t icount)
+{
+    return j->enter(h, tb->jit_body, icount);
+}
+
+/* The fixed code at the start of the buffer: leave (store icount, restore
+ * the callee-saved registers, return rax:rdx) and enter (the reverse, then
+ * jump to the code in rsi with h in rbx and icount in r12). */
+static void emit_fixed(struct jit *j)
+{
+    struct cg g = {.base = j->buf, .off = 0, .cap = 256};
+    static const int saved[] = {RBP, RBX, R12, R13, R14, R15};
+
+    j->leave = g.off;
+    mov_m_r(&g, RBX, HART_OFF(icount), R12);
+    alu_r_imm(&g, true, ALU_ADD, RSP, 8);
+    for (int i = 5; i >= 0; i--) {
+        if (saved[i] & 8)
+            put(&g, 0x41);
+        put(&g, (uint8_t)(0x58 + (saved[i] & 7)));   /* pop */
+    }
+    put(&g, 0xc3);
+
+    g.off = (g.off + 15) & ~(size_t)15;
+    size_t enter = g.off;
+    for (int i = 0; i < 6; i++) {
+        if (saved[i] & 8)
+            put(&g, 0x41);
+        put(&g, (uint8_t)(0x50 + (saved[i] & 7)));   /* push */
+    }
+    alu_r_imm(&g, true, ALU_SUB, RSP, 8);
+    mov_r_r(&g, RBX, RDI);
+    mov_r_r(&g, R12, RDX);
+    mov_r_m(&g, true, R13, RBX, HART_OFF(dtlb));
+    emit_rr(&g, false, 0xff, 4, RSI);                /* jmp rsi */
+
+    j->fixed = (g.off + 63) & ~(size_t)63;
+    j->used = j->fixed;
+    void *fn = j->buf + enter;
+    memcpy(&j->enter, &fn, sizeof(fn));
+}
+
+int jit_create(struct jit **out)
+{
+    *out = NULL;
+    void *p = mmap(NULL, JIT_BUF_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return 0;   /* no executable memory here: interpret */
+    struct jit *j = calloc(1, sizeof(*j));
+    if (!j) {
+        munmap(p, JIT_BUF_SIZE);
+        return -ENOMEM;
+    }
+    j->buf = p;
+    emit_fixed(j);
+    *out = j;
+    return 0;
+}
+
+void jit_destroy(struct jit *j)
+{
+    if (!j)
+        return;
+    munmap(j->buf, JIT_BUF_SIZE);
+    free(j);
+}
+
+void jit_reset(struct jit *j)
+{
+    if (j)
+        j->used = j->fixed;
+}
+
+#else /* no code generator for this host: every block is interpreted */
+
+int jit_create(struct jit **out)
+{
+    *out = NULL;
+    return 0;
+}
+
+void jit_destroy(struct jit *j)
+{
+    (void)j;
+}
+
+void jit_reset(struct jit *j)
+{
+    (void)j;
+}
+
+bool jit_compile(struct jit *j, struct tb *tb)
+{
+    (void)j;
+    (void)tb;
+    return false;
+}
+
+void jit_link(struct tb *from, int slot, const struct tb *to)
+{
+    (void)from;
+    (void)slot;
+    (void)to;
+}
+
+void jit_unlink(struct tb *from, int slot)
+{
+    (void)from;
+    (void)slot;
+}
+
+struct jit_ret jit_run(const struct jit *j, struct hart *h, const struct tb *tb, uint64_t icount)
+{
+    (void)j;
+    (void)h;
+    (void)tb;
+    (void)icount;
+    return (struct jit_ret){JIT_INTERP, NULL};
+}
+
+#endif
