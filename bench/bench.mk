@@ -6,12 +6,13 @@
 #   make -f SRC/bench/bench.mk srcdir=SRC bench-host-check # checksums on the host
 # Each guest is bench/NAME.c, linked with bench/lib/ into bench/NAME.elf in
 # the build tree. Choose guests with BENCH_ONLY="intmix fp", runs with
-# BENCH_RUNS=N, sections with BENCH_SECTIONS="cpu boot rr" (see suite.sh).
+# BENCH_RUNS=N, sections with BENCH_SECTIONS="cpu boot rr plugins linux" (see suite.sh).
 # Only BENCH_* names are defined here.
 
 BENCH_NAMES = intmix memcpy interp fp
 BENCH_ELFS = $(BENCH_NAMES:%=bench/%.elf)
 BENCH_PLUGIN = bench/qemu-icount.so
+BENCH_PLUGCOST = bench/plugcost.so
 BENCH_CONWATCH = bench/conwatch
 
 # Defaults for a standalone run; under automake these come from configure.
@@ -43,6 +44,13 @@ $(BENCH_PLUGIN): $(BENCH_SRC)/qemu-icount.c
 	@mkdir -p $(@D)
 	-$(BENCH_HOSTCC) -O2 -shared -fPIC -o $@ $<
 
+# The plugin whose cost the plugins section measures, in Reprise and in
+# QEMU: built against Reprise's header at API version 1 (what QEMU 6.0-8.x
+# loads); the section says so and skips if it cannot be built.
+$(BENCH_PLUGCOST): $(BENCH_SRC)/plugcost.c $(BENCH_TOP)/include/reprise/qemu-plugin.h
+	@mkdir -p $(@D)
+	-$(BENCH_HOSTCC) -O2 -Wall -shared -fPIC -I$(BENCH_TOP)/include/reprise -o $@ $<
+
 # Host program that times and types at a guest console (boot and session
 # sections); they print a note instead of a table if it cannot be built.
 $(BENCH_CONWATCH): $(BENCH_SRC)/conwatch.c
@@ -51,10 +59,10 @@ $(BENCH_CONWATCH): $(BENCH_SRC)/conwatch.c
 
 bench-guests: $(BENCH_ELFS)
 
-bench: $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_CONWATCH) $(BENCH_REPRISE_DEP)
+bench: $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_PLUGCOST) $(BENCH_CONWATCH) $(BENCH_REPRISE_DEP)
 	REPRISE='$(BENCH_REPRISE)' QEMU='$(BENCH_QEMU)' BENCH_DIR=bench \
 	BENCH_RUNS='$(if $(BENCH_RUNS),$(BENCH_RUNS),3)' \
-	BENCH_SECTIONS='$(if $(BENCH_SECTIONS),$(BENCH_SECTIONS),cpu boot record session qemurr)' \
+	BENCH_SECTIONS='$(if $(BENCH_SECTIONS),$(BENCH_SECTIONS),cpu boot record session qemurr plugins linux)' \
 	BENCH_SRCDIR='$(BENCH_TOP)' \
 	$(SHELL) $(BENCH_SRC)/suite.sh $(BENCH_ONLY)
 
@@ -71,8 +79,8 @@ bench-host-check:
 	done; exit $$fail
 
 bench-clean:
-	rm -f $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_CONWATCH)
+	rm -f $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_PLUGCOST) $(BENCH_CONWATCH)
 
 .PHONY: bench bench-guests bench-host-check bench-clean
 
-CLEANFILES += $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_CONWATCH)
+CLEANFILES += $(BENCH_ELFS) $(BENCH_PLUGIN) $(BENCH_PLUGCOST) $(BENCH_CONWATCH)

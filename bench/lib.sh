@@ -46,6 +46,25 @@ timed() {
 	secs=$(since "$t0")
 }
 
+# replay_checked REC-OUT CMD...: a timed replay that must exit 0 and print
+# exactly what the recording printed (REC-OUT); sets $secs, or $why and
+# returns 1.
+replay_checked() {
+	rc_out=$1
+	shift
+	timed "$tmp/rep.out" "$tmp/rep.err" "$@"
+	if [ "$st" -eq 124 ]; then
+		why="replay: timed out after $BENCH_TIMEOUT s"
+	elif [ "$st" -ne 0 ]; then
+		why="replay: exit status $st $(first_err "$tmp/rep.err")"
+	elif ! cmp -s "$rc_out" "$tmp/rep.out"; then
+		why="replay: console output differs from the recording"
+	else
+		return 0
+	fi
+	return 1
+}
+
 # lower A B: the smaller of two figures, either of which may be empty.
 lower() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || (b != "" && b < a)) ? b : a }'; }
 # ratio A B: A / B with two decimals, or '-'.

@@ -73,17 +73,7 @@ session() {
 		else
 			set -- "$QEMU" $UBOOT_MACHINE $QEMU_CONSOLE $(qemu_rr replay "$log")
 		fi
-		timed "$tmp/rep.out" "$tmp/rep.err" "$@"
-		if [ "$st" -eq 124 ]; then
-			why="replay: timed out after $BENCH_TIMEOUT s"
-			return 1
-		elif [ "$st" -ne 0 ]; then
-			why="replay: exit status $st $(first_err "$tmp/rep.err")"
-			return 1
-		elif ! cmp -s "$tmp/rec.out" "$tmp/rep.out"; then
-			why="replay: console output differs from the recording"
-			return 1
-		fi
+		replay_checked "$tmp/rec.out" "$@" || return 1
 		s_rep=$(lower "$s_rep" "$secs")
 	done
 }

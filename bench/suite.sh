@@ -5,10 +5,13 @@
 #
 # Usage: suite.sh [GUEST...]   (CPU guests; default: intmix memcpy interp fp)
 # Environment (besides those of run.sh and lib.sh):
-#   BENCH_SECTIONS   any of: cpu boot record session qemurr; 'rr' stands for
-#                    record session qemurr (default: all five)
+#   BENCH_SECTIONS   any of: cpu boot record session qemurr plugins linux;
+#                    'rr' stands for record session qemurr (default: all
+#                    seven; linux needs the Linux guest, `make linux`)
 #   BENCH_RR_GUESTS  CPU guests for the qemurr section (default: intmix fp,
 #                    or the first two GUESTs given)
+#   BENCH_PLUGIN_GUESTS  CPU guests for the plugins section (default: intmix
+#                    memcpy, or the first two GUESTs given)
 #   BENCH_SRCDIR     source tree, for `git describe` (default: bench/..)
 set -u
 here=$(dirname "$0")
@@ -18,18 +21,21 @@ BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_SRCDIR=${BENCH_SRCDIR:-$here/..}
 
 sections=''
-for s in ${BENCH_SECTIONS:-cpu boot record session qemurr}; do
+for s in ${BENCH_SECTIONS:-cpu boot record session qemurr plugins linux}; do
 	case $s in
 	rr) sections="$sections record session qemurr" ;;
-	all) sections="$sections cpu boot record session qemurr" ;;
-	cpu|boot|record|session|qemurr) sections="$sections $s" ;;
-	*) echo "suite.sh: unknown section '$s' (cpu boot record session qemurr rr all)" >&2; exit 2 ;;
+	all) sections="$sections cpu boot record session qemurr plugins linux" ;;
+	cpu|boot|record|session|qemurr|plugins|linux) sections="$sections $s" ;;
+	*) echo "suite.sh: unknown section '$s' (cpu boot record session qemurr plugins linux rr all)" >&2; exit 2 ;;
 	esac
 done
 if [ $# -gt 0 ]; then
-	rr_guests=${BENCH_RR_GUESTS:-$(echo "$@" | awk '{ print $1, ($2 == "" ? "" : $2) }')}
+	first_two=$(echo "$@" | awk '{ print $1, ($2 == "" ? "" : $2) }')
+	rr_guests=${BENCH_RR_GUESTS:-$first_two}
+	plugin_guests=${BENCH_PLUGIN_GUESTS:-$first_two}
 else
 	rr_guests=${BENCH_RR_GUESTS:-intmix fp}
+	plugin_guests=${BENCH_PLUGIN_GUESTS:-intmix memcpy}
 fi
 
 BENCH_SHARE=$(mktemp -d "${TMPDIR:-/tmp}/reprise-bench-share.XXXXXX") || exit 1
@@ -61,6 +67,8 @@ for s in $sections; do
 	record) echo "### Recording overhead"; echo; sh "$here/record.sh" "$@" ;;
 	session) echo "### Typed U-Boot session, recorded and replayed"; echo; sh "$here/session.sh" ;;
 	qemurr) echo "### CPU guests under QEMU record/replay"; echo; sh "$here/qemurr.sh" $rr_guests ;;
+	plugins) echo "### Plugin overhead"; echo; sh "$here/plugins.sh" $plugin_guests ;;
+	linux) echo "### Linux guest: boot, and a typed session recorded and replayed"; echo; sh "$here/linux.sh" ;;
 	esac || { echo "(section $s failed to run)"; status=1; }
 done
 
