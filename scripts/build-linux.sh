@@ -21,10 +21,13 @@ export KBUILD_BUILD_TIMESTAMP="2024-01-01 00:00:00 UTC" KBUILD_BUILD_USER=repris
 
 die() { echo "build-linux: $*" >&2; exit 1; }
 
-key=$( (cat "$here/linux/reprise.config" "$here/scripts/build-linux.sh";
+# Each part is keyed by its inputs and by the part of this script that
+# builds it, so changing one part does not rebuild the other.
+part() { sed -n "/^# The $1[.:]/,/^# The $2[.:]/p" "$here/scripts/build-linux.sh"; }
+key=$( (cat "$here/linux/reprise.config"; part kernel initramfs;
         ls -l "$src_tar" 2>/dev/null | awk '{print $5}') | sha256sum | cut -c1-16)
 kout="$cache/linux-$key"
-ikey=$(cat "$here/linux/init.c" "$here/scripts/build-linux.sh" | sha256sum | cut -c1-16)
+ikey=$( (cat "$here/linux/init.c"; part initramfs END) | sha256sum | cut -c1-16)
 iout="$cache/initramfs-$ikey"
 
 if [ "${1:-}" = "--print" ]; then
@@ -75,14 +78,16 @@ if [ ! -f "$kout/Image" ]; then
     echo "build-linux: kernel built in $(( $(date +%s) - start )) s" >&2
 fi
 
-# The initramfs: /init and the device nodes the kernel does not make.
+# The initramfs: /init and the folders it mounts on; fixed times, owners
+# and inode numbers, so the archive is the same wherever it is built.
 if [ ! -f "$iout/initramfs.cpio" ]; then
     rm -rf "$iout.new"; mkdir -p "$iout.new/root/dev" "$iout.new/root/proc" \
         "$iout.new/root/sys" "$iout.new/root/mnt" "$iout.new/root/tmp"
     ${cross}gcc -static -Os -Wall -Wextra -o "$iout.new/root/init" "$here/linux/init.c"
     ${cross}strip "$iout.new/root/init"
-    (cd "$iout.new/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) \
-        > "$iout.new/initramfs.cpio"
+    find "$iout.new/root" -exec touch -h -d "2024-01-01 00:00:00 UTC" {} +
+    (cd "$iout.new/root" && find . | LC_ALL=C sort |
+        cpio -o -H newc -R 0:0 --reproducible --quiet) > "$iout.new/initramfs.cpio"
     rm -rf "$iout"; mv "$iout.new" "$iout"
 fi
 
