@@ -5,8 +5,9 @@
 # a guest server through hostfwd, and the guest reaching a server on the
 # host's loopback). The replay gets no input and no network: it must give
 # the same console output, status and final state; the disk image must be
-# unchanged by the recording.
+# unchanged by the recording. Run with SMP=4 for four harts.
 . "$(dirname "$0")/lib.sh"
+smp=${SMP:-1}
 need_linux
 command -v mke2fs >/dev/null && command -v socat >/dev/null ||
     { echo "FAIL: mke2fs and socat are needed (run scripts/setup.sh)"; exit 1; }
@@ -49,7 +50,7 @@ out="$WORK/rec.out"
 ) &
 client_pid=$!
 log="$WORK/session.rpr"
-type_session "$out" "$WORK/in" timeout 300 "$REPRISE" record -o "$log" -M virt -m 256M \
+type_session "$out" "$WORK/in" timeout 300 "$REPRISE" record -o "$log" -M virt -m 256M -smp "$smp" \
     -kernel "$LINUX_IMAGE" -initrd "$LINUX_INITRD" -append "console=ttyS0" -nographic \
     -device virtio-rng-device \
     -drive "file=$img,format=raw,if=none,id=d0" -device virtio-blk-device,drive=d0 \
@@ -70,6 +71,7 @@ grep -q '^received: hello from the host' "$txt" || fail "the guest server got no
 grep -q '^guest echoes: hello from the host' "$WORK/client.out" ||
     fail "the host client got no answer: $(cat "$WORK/client.out")"
 grep -q '^reply: host got ping-from-guest' "$txt" || fail "the guest did not reach the host's server"
+grep -q "^cpus online: $smp\$" "$txt" || fail "init does not see $smp CPUs"
 grep -q 'init: powering off (0 failures)' "$txt" || fail "init reported failures"
 [ "$(sha256sum <"$img")" = "$before" ] || fail "the recording modified the disk image"
 
@@ -81,7 +83,7 @@ a=$(final_state "$out.err"); b=$(final_state "$WORK/rep.err")
 [ -n "$a" ] && [ "$a" = "$b" ] || fail "final state differs: record '$a', replay '$b'"
 [ "$(sha256sum <"$img")" = "$before" ] || fail "the replay modified the disk image"
 if [ $failures -eq 0 ]; then
-    echo "ok: typed Linux session, $(wc -c <"$log") byte log, state $a"
+    echo "ok: typed Linux session on $smp hart(s), $(wc -c <"$log") byte log, state $a"
 else
     tail -n 30 "$out"; cat "$out.err" "$WORK/rep.err"
     echo "  reproduce: $REPRISE replay $log   (kept in $WORK)"
