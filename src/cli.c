@@ -1136,6 +1136,12 @@ static int opt_noop(struct cli *c, const char *name, const char *val)
     return 0;
 }
 
+static int opt_no_reboot(struct cli *c, const char *name, const char *val)
+{
+    c->cfg.no_reboot = true;
+    return 0;
+}
+
 static int opt_stats(struct cli *c, const char *name, const char *val)
 {
     c->stats = true;
@@ -1178,6 +1184,7 @@ static const struct cli_opt options[] = {
     { "-netdev", NULL, "user,id=ID[,hostfwd=...]", ON_MACHINE, opt_netdev },
     { "-nic", NULL, "user[,hostfwd=...]|none", ON_MACHINE, opt_nic },
     { "-net", NULL, "none|nic|user[,...]", ON_MACHINE, opt_net },
+    { "-no-reboot", NULL, NULL, ON_MACHINE, opt_no_reboot },
     { "-nographic", NULL, NULL, ON_EXEC, opt_noop },
     { "-serial", NULL, "stdio", ON_EXEC, opt_serial },
     { "-display", NULL, "none", ON_EXEC, opt_only_none },
@@ -1435,6 +1442,8 @@ void cli_usage(FILE *f)
 "  -kernel FILE             ELF or raw image to boot\n"
 "  -initrd FILE             initial RAM disk (needs -kernel)\n"
 "  -append STRING           kernel command line (needs -kernel)\n"
+"  -no-reboot               end the session when the guest resets (as a power\n"
+"                           off with status 0) instead of rebooting it\n"
 "  -drive file=F,format=raw,if=virtio\n"
 "                           a raw disk image on its own virtio-blk device (up to\n"
 "                           8), in command-line order; on virtio-mmio, where\n"

@@ -154,6 +154,7 @@ static int header_from_config(const struct machine_config *c, int argc, char **a
             memcpy(d->mac, v->mac, 6);
     }
     h->virtio_legacy = c->virtio_legacy;
+    h->no_reboot = c->no_reboot;
     int r = add_image(h, "bios", machine_bios_path(c));
     if (!r)
         r = add_image(h, "kernel", c->kernel);
@@ -269,6 +270,7 @@ static int config_from_header(const struct rlog_header *h, struct machine_config
         c->nvirtio = (int)i + 1;
     }
     c->virtio_legacy = h->virtio_legacy;
+    c->no_reboot = h->no_reboot;
     return 0;
 }
 

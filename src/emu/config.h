@@ -82,6 +82,7 @@ struct machine_config {
     bool debug_plugin;         /* -d plugin */
     char *logfile;             /* -D FILE */
     char *dtb_out;             /* -dumpdtb FILE: write the FDT and exit */
+    bool no_reboot;            /* -no-reboot: a guest reset ends the session */
 };
 
 void config_init(struct machine_config *c);

@@ -73,6 +73,10 @@ void machine_request_exit(struct machine *m, int code)
 
 void machine_request_reset(struct machine *m)
 {
+    if (m->cfg->no_reboot) {
+        machine_request_exit(m, 0);   /* -no-reboot: a reset ends the session */
+        return;
+    }
     m->reset_requested = true;
     machine_kick(m);
 }
@@ -125,10 +129,21 @@ uint64_t machine_hart_limit(struct machine *m, struct hart *h, uint64_t turn_end
     return at < turn_end ? at : turn_end;
 }
 
+/* A system reset: harts and devices to their reset state and the boot
+ * images back in RAM, so the machine boots again. Instruction counts go on
+ * (positions in a recording only ever grow); the counters the guest reads
+ * start again from 0. */
 static void reset_machine(struct machine *m)
 {
-    for (int i = 0; i < m->nharts; i++)
-        hart_reset(m->harts[i], VIRT_BOOTROM_BASE);
+    for (int i = 0; i < m->nharts; i++) {
+        struct hart *h = m->harts[i];
+        uint64_t icount = h->icount;
+        hart_reset(h, VIRT_BOOTROM_BASE);
+        h->icount = icount;
+        h->minstret_off = h->mcycle_off = (uint64_t)0 - icount;
+    }
+    for (int i = 0; i < m->nblobs; i++)
+        bus_write_ram(&m->bus, m->blobs[i].addr, m->blobs[i].data, m->blobs[i].size);
     for (int i = 0; i < m->bus.nregions; i++) {
         struct bus_region *r = &m->bus.regions[i];
         if (r->ops && r->ops->reset)
@@ -253,6 +268,25 @@ const char *machine_bios_path(const struct machine_config *c)
     return c->bios;
 }
 
+/* Keeps a copy of [addr, addr + size) of RAM, just loaded, for resets.
+ * Returns 0 or -ENOMEM with a message. */
+static int keep_blob(struct machine *m, uint64_t addr, uint64_t size)
+{
+    if (size == 0)
+        return 0;
+    if (m->nblobs == (int)(sizeof(m->blobs) / sizeof(m->blobs[0])))
+        return rp_error(-EINVAL, "too many boot images to keep for a reset");
+    uint8_t *copy = malloc(size);
+    if (!copy)
+        return rp_error(-ENOMEM, "out of memory keeping a boot image for resets");
+    if (bus_read_ram(&m->bus, addr, copy, size)) {
+        free(copy);
+        return rp_error(-EFAULT, "a boot image lies outside guest RAM");
+    }
+    m->blobs[m->nblobs++] = (struct boot_blob){.addr = addr, .size = size, .data = copy};
+    return 0;
+}
+
 static int load_images(struct machine *m, uint64_t *start, uint64_t *next_addr)
 {
     const struct machine_config *c = m->cfg;
@@ -269,29 +303,36 @@ static int load_images(struct machine *m, uint64_t *start, uint64_t *next_addr)
         if (access(bios, R_OK) != 0)
             return rp_error(-ENOENT, "firmware '%s' cannot be read%s", bios,
                             c->bios ? "" : " (install the opensbi package, or give -bios FILE or -bios none)");
+        uint64_t lo = b->ram_base;
         if (loader_is_elf(bios)) {
             uint64_t hi;
-            r = loader_load_elf(b, bios, start, NULL, &hi);
+            r = loader_load_elf(b, bios, start, &lo, &hi);
             fw_end = hi;
         } else {
             uint64_t size;
             r = loader_load_raw(b, bios, b->ram_base, &size);
             fw_end = b->ram_base + size;
         }
+        if (!r)
+            r = keep_blob(m, lo, fw_end - lo);
         if (r)
             return r;
     }
     if (c->kernel) {
-        uint64_t entry;
+        uint64_t entry, lo, hi;
         if (loader_is_elf(c->kernel)) {
-            r = loader_load_elf(b, c->kernel, &entry, NULL, NULL);
+            r = loader_load_elf(b, c->kernel, &entry, &lo, &hi);
         } else {
             uint64_t at = no_bios ? b->ram_base : b->ram_base + KERNEL_OFFSET;
             if (!no_bios && fw_end > at)
                 at = (fw_end + KERNEL_OFFSET - 1) & ~(KERNEL_OFFSET - 1);
-            r = loader_load_raw(b, c->kernel, at, NULL);
-            entry = at;
+            uint64_t size = 0;
+            r = loader_load_raw(b, c->kernel, at, &size);
+            entry = lo = at;
+            hi = at + size;
         }
+        if (!r)
+            r = keep_blob(m, lo, hi - lo);
         if (r)
             return r;
         if (no_bios)
@@ -319,7 +360,7 @@ static int place_initrd(struct machine *m, uint64_t *start, uint64_t *end)
         return r;
     *start = b->ram_base + off;
     *end = *start + size;
-    return 0;
+    return keep_blob(m, *start, size);
 }
 
 static size_t uart_space_cb(void *opaque) { return uart_rx_space(opaque); }
@@ -469,6 +510,9 @@ int machine_create(const struct machine_config *cfg, struct nd *nd, struct machi
         rp_error(r, "the device tree does not fit in guest RAM");
         goto fail;
     }
+    r = keep_blob(m, m->fdt_addr, m->fdt_size);
+    if (r)
+        goto fail;
     r = bootrom_create(m, start, m->fdt_addr, next_addr, 1);
     if (r)
         goto fail;
@@ -488,5 +532,7 @@ void machine_destroy(struct machine *m)
     tb_cache_destroy(m->tbc);
     bus_destroy(&m->bus);
     free(m->fdt);
+    for (int i = 0; i < m->nblobs; i++)
+        free(m->blobs[i].data);
     free(m);
 }

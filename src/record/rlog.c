@@ -73,6 +73,8 @@
  *               drive. Slots not listed hold empty transports (device ID 0).
  *   "virtio_legacy" uint 1 (legacy virtio-mmio, version 1, QEMU 7.2's
  *               default) or 0 (modern, version 2)
+ *   "no_reboot" uint 1 (a guest reset ends the session, -no-reboot) or 0
+ *               (the machine reboots); optional, absent means 0
  *   "images"    array of at most 16 maps, each with exactly the keys
  *               "role" text, "path" text, "size" uint, "sha256" bytes(32);
  *               roles "bios", "kernel", "initrd", and "drive0".."drive7"
@@ -86,7 +88,7 @@
  *   events (kind 8 had its shape in version 2 but no writer); a version-2
  *   log is a valid version-3 log and is read as one.
  *
- *   It begins AD 66 "format" 6B "reprise-log" 67 "version" 03 ...; a reader
+ *   It begins AE 66 "format" 6B "reprise-log" 67 "version" 03 ...; a reader
  *   checks "format" and then "version" before anything else, so a log of a
  *   later version is recognised as such whatever else changed.
  *
@@ -321,7 +323,7 @@ static void buf_key(struct buf *b, const char *k)
 
 static void encode_header(struct buf *b, const struct rlog_header *h)
 {
-    buf_head(b, MT_MAP, 13);
+    buf_head(b, MT_MAP, 14);
     buf_key(b, "format");
     buf_text(b, "reprise-log");
     buf_key(b, "version");
@@ -358,6 +360,8 @@ static void encode_header(struct buf *b, const struct rlog_header *h)
     }
     buf_key(b, "virtio_legacy");
     buf_head(b, MT_UINT, h->virtio_legacy ? 1 : 0);
+    buf_key(b, "no_reboot");
+    buf_head(b, MT_UINT, h->no_reboot ? 1 : 0);
     buf_key(b, "images");
     buf_head(b, MT_ARRAY, h->nimages);
     for (unsigned i = 0; i < h->nimages; i++) {
@@ -1463,6 +1467,12 @@ static int header_from_item(struct rlog_reader *r, const cbor_item_t *m, unsigne
     if (!get_u64(v[HK_LEGACY], &x) || x > 1)
         return malformed(r, 0, 0, "field \"virtio_legacy\" must be 0 or 1");
     h->virtio_legacy = x == 1;
+    const cbor_item_t *nr = map_get(m, "no_reboot", &dup);
+    if (dup)
+        return malformed(r, 0, 0, "field \"no_reboot\" appears twice");
+    if (nr && (!get_u64(nr, &x) || x > 1))
+        return malformed(r, 0, 0, "field \"no_reboot\" must be 0 or 1");
+    h->no_reboot = nr && x == 1;
     a = v[HK_IMAGES];
     if (!cbor_isa_array(a) || cbor_array_size(a) > RLOG_MAX_IMAGES)
         return malformed(r, 0, 0, "field \"images\" must be an array of at most 16 maps");

@@ -81,6 +81,7 @@ struct rlog_header {
     struct rlog_device devices[RLOG_MAX_DEVICES];   /* virtio devices, in order */
     unsigned ndevices;
     bool virtio_legacy;      /* virtio-mmio register layout: version 1 (true) or 2 */
+    bool no_reboot;          /* a guest reset ends the session (-no-reboot) */
     struct rlog_image images[RLOG_MAX_IMAGES];
     unsigned nimages;
     char **argv;             /* the recording's command line */

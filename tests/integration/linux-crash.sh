@@ -1,12 +1,18 @@
 #!/bin/sh
-# A crash that happens in some runs only: the Linux test init forks a child
-# that dereferences a null pointer when a byte from the virtio entropy
-# device falls below 30% of its range. Recordings are made until one of them
+# A kernel panic under -no-reboot ends the session, and replays to the same
+# output and state. Then a crash that happens in some runs only: the Linux
+# test init forks a child that dereferences a null pointer when a byte from
+# the virtio entropy device falls below 30% of its range. Recordings are made until one of them
 # crashed (and one did not); each replays to the same end every time, and in
 # the crashing one the fault plugin finds the same faulting instruction, at
 # the same instruction count, on every replay.
 . "$(dirname "$0")/lib.sh"
 need_linux
+rr_compare panic /dev/null -M virt -m 256M -kernel "$LINUX_IMAGE" -initrd "$LINUX_INITRD" \
+    -no-reboot -nographic -append "console=ttyS0 -- oops"
+grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$WORK/panic.rec.out" ||
+    fail "panic: the kernel did not panic"
+[ "$(grep -c '^OpenSBI v' "$WORK/panic.rec.out")" -eq 1 ] || fail "panic: the machine rebooted"
 P=${EXAMPLE_PLUGIN_DIR:-$(dirname "$REPRISE")/plugins}
 [ -f "$P/libfaults.so" ] || { echo "FAIL: $P/libfaults.so is not built"; exit 1; }
 crashed="" clean=""

@@ -1,7 +1,7 @@
 #!/bin/sh
 # OpenSBI fw_jump + U-Boot (S-mode) boot to the prompt; a script types
-# commands at it (version, a long echo typed in one write, sleep 1,
-# poweroff) while recording; the output must show each command worked; the
+# commands at it (version, a long echo typed in one write, sleep 1, reset,
+# and at the prompt of the second boot an echo and poweroff) while recording; the output must show each command worked; the
 # replay, with no input at all, must reproduce output, status and state.
 # Run with SMP=4 for four harts.
 . "$(dirname "$0")/lib.sh"
@@ -12,6 +12,8 @@ long=0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 SESSION_LINES="version
 echo $long
 sleep 1
+reset
+echo after the reset
 poweroff"
 log="$WORK/uboot.rpr"
 type_session "$WORK/rec.out" "$WORK/in" timeout 300 "$REPRISE" record -o "$log" \
@@ -23,6 +25,9 @@ grep -q "Platform HART Count       : $smp" "$out" || fail "OpenSBI does not repo
 grep -q '^U-Boot 20' "$out" || fail "U-Boot did not start"
 grep -q 'riscv64-linux-gnu-gcc' "$out" || fail "'version' printed no toolchain line"
 grep -q "^$long" "$out" || fail "the ${#long}-character line did not arrive intact"
+grep -q 'resetting \.\.\.' "$out" || fail "reset did not run"
+[ "$(grep -c '^OpenSBI v' "$out")" -eq 2 ] || fail "OpenSBI did not start again after the reset"
+grep -q '^after the reset' "$out" || fail "U-Boot took no command after the reset"
 grep -q 'poweroff \.\.\.' "$out" || fail "poweroff did not run"
 timeout 300 "$REPRISE" replay "$log" </dev/null >"$WORK/rep.out" 2>"$WORK/rep.err"
 ps=$?

@@ -47,7 +47,7 @@ static void test_full_qemu_line(void)
                         "-drive", "file=root.img,format=raw,if=virtio",
                         "-drive", "file=data,,v2.img,if=virtio,format=raw,id=hd1,cache=none",
                         "-nographic", "-serial", "mon:stdio", "-display", "none",
-                        "-monitor", "none", "-net", "none",
+                        "-monitor", "none", "-net", "none", "-no-reboot",
                         "-plugin", "file=libinsn.so,inline=on,verbose",
                         "-d", "plugin", "-D", "out.log", "--stats"), &c);
     CHECK(rc == 0, "full line: %s", rp_strerror(rc));
@@ -70,6 +70,7 @@ static void test_full_qemu_line(void)
     CHECK(c.cfg.debug_plugin, "-d plugin");
     CHECK(streq(c.cfg.logfile, "out.log"), "-D");
     CHECK(c.stats, "--stats");
+    CHECK(c.cfg.no_reboot, "-no-reboot");
     CHECK(c.log_path == NULL, "no log for run");
     cli_free(&c);
     cli_free(&c);   /* safe twice */
