@@ -1,7 +1,8 @@
-/* Random integer code: each round writes a function of random RV64IM
+/* Random integer code: each round writes a function of random RV64IMC
  * instructions (ALU and M ops with edge-case operands, loads and stores to a
- * scratch area, forward branches and jumps, lui/auipc, writes to x0) into a
- * buffer, runs fence.i, and runs it several times from the same registers
+ * scratch area, forward branches and jumps, lui/auipc, writes to x0, and
+ * compressed forms of many of them, so 32-bit instructions also sit at
+ * 2-byte boundaries) into a buffer, runs fence.i, and runs it several times from the same registers
  * and memory. Every run must give the same registers and memory (a first,
  * cold run against later runs of the same code, chained or compiled), and
  * each round prints a digest of them, which must equal QEMU's digest
@@ -26,7 +27,7 @@ static const uint8_t work[] = { 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
                                 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 };
 #define NWORK (sizeof work / sizeof work[0])
 
-static uint32_t code[2 * NWORK + BODY + 4] __attribute__((aligned(4096)));
+static uint16_t code[2 * (2 * NWORK + BODY + 4)] __attribute__((aligned(4096)));
 static uint64_t regs[32], mem[MEM_WORDS];
 static uint64_t start_regs[32], start_mem[MEM_WORDS];
 static uint64_t seed = 0x9e3779b97f4a7c15ull;
@@ -107,6 +108,90 @@ static uint32_t jal(int32_t off, unsigned rd)
            (u >> 12 & 0xff) << 12 | rd << 7 | 0x6f;
 }
 
+/* Compressed forms (RV64C, quadrants 0-2). Registers x8..x15 are coded in
+ * 3 bits; random code uses only a0..a5 (x10..x15) there, and s1 (x9) as
+ * the base of loads and stores. */
+static unsigned creg(void) { return 10 + pick(6); }
+
+/* A random compressed instruction; a branch or jump sets *skip_items to
+ * how many items ahead it lands (1 is the next), at most left + 1 (the
+ * epilogue), and gets its byte offset later. */
+static uint16_t random_c(unsigned *skip_items, unsigned left)
+{
+    unsigned rd = creg(), rs = creg();
+    int32_t imm6 = (int32_t)(rnd() & 0x3f) - 32;   /* -32..31 */
+    uint32_t i6 = (uint32_t)imm6 & 0x3f;
+    *skip_items = 0;
+    switch (pick(12)) {
+    case 0: {   /* c.addi rd, imm (rd != 0), c.li, c.addiw */
+        static const uint16_t f[] = { 0x0001, 0x4001, 0x2001 };
+        unsigned r = reg();
+        return (uint16_t)(f[pick(3)] | (i6 >> 5) << 12 | r << 7 | (i6 & 0x1f) << 2);
+    }
+    case 1: {   /* c.lui rd, imm (rd not 0 or 2, imm != 0) */
+        uint32_t v = i6 ? i6 : 1;
+        return (uint16_t)(0x6001 | (v >> 5) << 12 | reg() << 7 | (v & 0x1f) << 2);
+    }
+    case 2: {   /* c.srli, c.srai, c.andi */
+        unsigned kind = pick(3);
+        uint32_t v = kind == 2 ? i6 : (uint32_t)pick(64);
+        if (kind < 2 && v == 0)
+            v = 1;
+        return (uint16_t)(0x8001 | (v >> 5) << 12 | kind << 10 | (rd - 8) << 7 | (v & 0x1f) << 2);
+    }
+    case 3: {   /* c.sub c.xor c.or c.and c.subw c.addw */
+        unsigned k = pick(6);
+        return (uint16_t)(0x8c01 | (k >> 2) << 12 | (rd - 8) << 7 | (k & 3) << 5 | (rs - 8) << 2);
+    }
+    case 4: {   /* c.slli rd, shamt */
+        uint32_t v = 1 + pick(63);
+        return (uint16_t)(0x0002 | (v >> 5) << 12 | reg() << 7 | (v & 0x1f) << 2);
+    }
+    case 5:     /* c.mv rd, rs2 */
+        return (uint16_t)(0x8002 | reg() << 7 | reg() << 2);
+    case 6:     /* c.add rd, rs2 */
+        return (uint16_t)(0x9002 | reg() << 7 | reg() << 2);
+    case 7: {   /* c.lw / c.ld rd', off(s1) */
+        if (pick(2)) {
+            uint32_t off = pick(32) * 4;
+            return (uint16_t)(0x4000 | (off >> 3 & 7) << 10 | 1 << 7 | (off >> 2 & 1) << 6 |
+                              (off >> 6 & 1) << 5 | (rd - 8) << 2);
+        }
+        uint32_t off = pick(32) * 8;
+        return (uint16_t)(0x6000 | (off >> 3 & 7) << 10 | 1 << 7 | (off >> 6 & 3) << 5 |
+                          (rd - 8) << 2);
+    }
+    case 8: {   /* c.sw / c.sd rs2', off(s1) */
+        if (pick(2)) {
+            uint32_t off = pick(32) * 4;
+            return (uint16_t)(0xc000 | (off >> 3 & 7) << 10 | 1 << 7 | (off >> 2 & 1) << 6 |
+                              (off >> 6 & 1) << 5 | (rs - 8) << 2);
+        }
+        uint32_t off = pick(32) * 8;
+        return (uint16_t)(0xe000 | (off >> 3 & 7) << 10 | 1 << 7 | (off >> 6 & 3) << 5 |
+                          (rs - 8) << 2);
+    }
+    case 9: case 10:   /* c.beqz / c.bnez rs1', forward; the offset comes later */
+        *skip_items = 1 + pick(left + 1 < 3 ? left + 1 : 3);
+        return (uint16_t)((pick(2) ? 0xe001 : 0xc001) | (rs - 8) << 7);
+    default:           /* c.j forward; the offset comes later */
+        *skip_items = 1 + pick(left + 1 < 3 ? left + 1 : 3);
+        return 0xa001;
+    }
+}
+
+/* Puts a forward byte offset into a compressed branch or jump. */
+static uint16_t c_offset(uint16_t insn, uint32_t off)
+{
+    if ((insn & 0xe003) == 0xa001)   /* c.j: offset[11|4|9:8|10|6|7|3:1|5] */
+        return (uint16_t)(insn | (off >> 11 & 1) << 12 | (off >> 4 & 1) << 11 |
+                          (off >> 8 & 3) << 9 | (off >> 10 & 1) << 8 | (off >> 6 & 1) << 7 |
+                          (off >> 7 & 1) << 6 | (off >> 1 & 7) << 3 | (off >> 5 & 1) << 2);
+    /* c.beqz / c.bnez: offset[8|4:3] rs1' offset[7:6|2:1|5] */
+    return (uint16_t)(insn | (off >> 8 & 1) << 12 | (off >> 3 & 3) << 10 | (off >> 6 & 3) << 5 |
+                      (off >> 1 & 3) << 3 | (off >> 5 & 1) << 2);
+}
+
 /* One random instruction at body index i of n (branches and jumps only
  * forward, and never past the body's end). */
 static uint32_t random_insn(unsigned i, unsigned n)
@@ -170,16 +255,65 @@ static uint32_t random_insn(unsigned i, unsigned n)
     }
 }
 
+static unsigned emit32(unsigned n, uint32_t insn)
+{
+    code[n] = (uint16_t)insn;
+    code[n + 1] = (uint16_t)(insn >> 16);
+    return n + 2;
+}
+
 static void generate(void)
 {
+    /* Body items: a 32-bit instruction (its own branch offsets are in
+     * instructions of 4 bytes, so those are kept 32-bit-only: see below),
+     * or a compressed one whose branch skips whole items. */
+    static uint32_t body[BODY];
+    static uint8_t is_c[BODY], skip[BODY];
+    static unsigned at[BODY + 1];
     unsigned n = 0;
     for (unsigned i = 0; i < NWORK; i++)   /* ld xN, 8*N(s0) */
-        code[n++] = i_type((int32_t)(8 * work[i]), 8, 3, work[i], 0x03);
-    for (unsigned i = 0; i < BODY; i++)
-        code[n++] = random_insn(i, BODY);
+        n = emit32(n, i_type((int32_t)(8 * work[i]), 8, 3, work[i], 0x03));
+    for (unsigned i = 0; i < BODY; i++) {
+        unsigned sk = 0;
+        is_c[i] = pick(3) == 0;
+        body[i] = is_c[i] ? random_c(&sk, BODY - 1 - i) : random_insn(i, BODY);
+        skip[i] = (uint8_t)sk;
+    }
+    /* A 32-bit branch or jump skips by a byte count that assumed 4-byte
+     * items; turn it into an item count and re-encode it below. */
+    for (unsigned i = 0; i < BODY; i++) {
+        uint32_t op = body[i] & 0x7f;
+        if (!is_c[i] && (op == 0x63 || op == 0x6f)) {
+            uint32_t off = op == 0x63 ? ((body[i] >> 8 & 0xf) << 1 | (body[i] >> 25 & 0x3f) << 5)
+                                      : ((body[i] >> 21 & 0x3ff) << 1);
+            skip[i] = (uint8_t)(off / 4);
+            body[i] &= op == 0x63 ? 0x01fff07fu : 0x00000fffu;
+        }
+    }
+    for (unsigned i = 0, pos = n; i <= BODY; i++) {
+        at[i] = pos;
+        if (i < BODY)
+            pos += is_c[i] ? 1 : 2;
+    }
+    for (unsigned i = 0; i < BODY; i++) {
+        uint32_t insn = body[i];
+        uint32_t target = i + skip[i] > BODY ? BODY : i + skip[i];
+        uint32_t off = (at[target] - at[i]) * 2;
+        if (is_c[i]) {
+            if (skip[i])
+                insn = c_offset((uint16_t)insn, off);
+            code[n++] = (uint16_t)insn;
+            continue;
+        }
+        if ((insn & 0x7f) == 0x63)
+            insn = b_type((int32_t)off, insn >> 20 & 31, insn >> 15 & 31, insn >> 12 & 7);
+        else if ((insn & 0x7f) == 0x6f)
+            insn = jal((int32_t)off, insn >> 7 & 31);
+        n = emit32(n, insn);
+    }
     for (unsigned i = 0; i < NWORK; i++)   /* sd xN, 8*N(s0) */
-        code[n++] = s_type((int32_t)(8 * work[i]), work[i], 8, 3);
-    code[n++] = 0x00008067;                /* ret */
+        n = emit32(n, s_type((int32_t)(8 * work[i]), work[i], 8, 3));
+    n = emit32(n, 0x00008067);             /* ret */
     __asm__ volatile("fence.i" ::: "memory");
 }
 
