@@ -41,6 +41,7 @@ static void print_stats(struct machine *m, double secs)
     fprintf(stderr, "reprise: blocks translated: %llu, invalidated: %llu, flushes: %llu\n",
             (unsigned long long)s.translated, (unsigned long long)s.invalidated,
             (unsigned long long)s.flushes);
+    fprintf(stderr, "reprise: host code: %s\n", s.host_code);
 }
 
 static void hex(const uint8_t *d, size_t n, char *out)

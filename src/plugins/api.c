@@ -193,6 +193,7 @@ static void add_cb(struct plugin_cb ***tail, void *fn, enum qemu_plugin_cb_flags
         r->fn = fn;
         r->userdata = userdata;
         r->set_pc = flags_set_pc(flags);
+        r->no_regs = flags == QEMU_PLUGIN_CB_NO_REGS;
     }
 }
 
@@ -215,6 +216,7 @@ static void add_cond_cb(struct plugin_cb ***tail, void *fn, enum qemu_plugin_cb_
         r->fn = fn;
         r->userdata = userdata;
         r->set_pc = flags_set_pc(flags);
+        r->no_regs = flags == QEMU_PLUGIN_CB_NO_REGS;
         r->cond = (enum plugin_cond)cond;
         r->base = base;
         r->stride = stride;
@@ -316,6 +318,7 @@ void qemu_plugin_register_vcpu_mem_cb(struct qemu_plugin_insn *insn, qemu_plugin
     if (r) {
         r->fn = (void *)cb;
         r->userdata = userdata;
+        r->no_regs = flags == QEMU_PLUGIN_CB_NO_REGS;
         r->rw = (unsigned)rw & PMEM_RW;
     }
 }

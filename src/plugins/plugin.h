@@ -54,6 +54,8 @@ struct plugin_cb {
     enum plugin_cond cond;
     bool set_pc;          /* PCB_CB, PCB_COND_CB registered with
                            * QEMU_PLUGIN_CB_RW_REGS_PC: may call qemu_plugin_set_pc */
+    bool no_regs;         /* callbacks registered with QEMU_PLUGIN_CB_NO_REGS: read no
+                           * registers, so the pc and icount may be stale when it runs */
     struct plugin_cb *next;
 };
 
@@ -142,9 +144,13 @@ extern bool plugin_any;
  * (what API calls act on), the access a memory callback describes, how
  * deeply plugin code is nested, and whether a plugin asked meanwhile to be
  * reset or uninstalled (done by plugin_run_pending once no plugin code is
- * on the stack). All zero outside callbacks. The plugin layer sets it around every callback it runs from the
- * hooks above, so the emulator need not; the block compiler, which calls
- * plain callbacks itself, sets and clears it exactly as plugin_run_cb does.
+ * on the stack). All zero outside callbacks. The plugin layer sets it
+ * around every callback it runs from the hooks above, so the emulator need
+ * not. The block compiler, which calls plain callbacks itself, sets it as
+ * plugin_run_cb does but may leave hart and depth set between consecutive
+ * callbacks of one block, while only its own code runs; it clears them
+ * before calling anything else of the emulator (slow paths,
+ * plugin_run_pending, plugin_run_cb) and before returning to it.
  * Hidden: reached without a GOT load. */
 struct plugin_dispatch {
     struct plugin *cur;

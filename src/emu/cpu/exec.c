@@ -669,8 +669,7 @@ chain_exit: {
     if (tb->may_chain && nt->may_chain && tb->valid && tb_generation(m) == gen &&
         ((tb->ppc ^ nt->ppc) & PAGE_MASK) == 0 &&
         ((tb->vpc ^ nt->vpc) & PAGE_MASK) == 0) {
-        tb->chain[slot] = nt;
-        jit_link(tb, slot, nt);
+        tb_link(h, tb, slot, nt);
     }
     limit = h->limit;
     if (icount + nt->n_insns > limit)

@@ -36,11 +36,18 @@ struct jit_ret {
 
 struct jit;
 
-/* Creates a code buffer. Sets *out to NULL (and returns 0) when this host
- * cannot run generated code; the interpreter then runs every block. Returns
- * 0 or -ENOMEM. */
+/* Creates a code buffer (new, free with jit_destroy). Its pages are never
+ * writable and executable at once: code runs from one view and is written
+ * through another. When this host cannot provide that (or has no code
+ * generator), *out may be NULL or a compiler that compiles nothing; the
+ * interpreter then runs every block and jit_describe says why. Returns 0
+ * or -ENOMEM. */
 int jit_create(struct jit **out);
 void jit_destroy(struct jit *j);
+
+/* One line on the state of host code, for --stats: the backend, or "off"
+ * and why. Static storage; j may be NULL. */
+const char *jit_describe(const struct jit *j);
 
 /* Forgets all generated code (every block has been dropped). */
 void jit_reset(struct jit *j);
@@ -50,10 +57,11 @@ void jit_reset(struct jit *j);
  * is full. j may be NULL. Never changes what the guest sees. */
 bool jit_compile(struct jit *j, struct tb *tb);
 
-/* Points exit slot of from straight at to's code, or back at the exit that
- * returns to the caller. No-ops for blocks without host code for the exit. */
-void jit_link(struct tb *from, int slot, const struct tb *to);
-void jit_unlink(struct tb *from, int slot);
+/* Points exit slot of from (compiled by j) straight at to's code, or back
+ * at the exit that returns to the caller. No-ops for blocks without host
+ * code for the exit. Must not run while generated code runs. */
+void jit_link(const struct jit *j, struct tb *from, int slot, const struct tb *to);
+void jit_unlink(const struct jit *j, struct tb *from, int slot);
 
 /* Runs tb's host code (and whatever it chains to) for h. icount already
  * includes tb's instructions, as at any block entry; h->icount holds the

@@ -8,6 +8,7 @@
  * jit_create says so. */
 #include "jit.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,26 +19,40 @@
 
 #if defined(__x86_64__)
 
+#include <errno.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "emu/machine.h"
 #include "mmu.h"
 #include "plugins/plugin.h"
 
-/* The code buffer: address space reserved once (pages are committed as
- * code is written), filled block by block and emptied by jit_reset. Blocks
- * average some 60 bytes per op, so a full arena (ARENA_OPS guest ops) fits;
- * a block that does not fit stays interpreted. */
+/* The code buffer: one memory object (pages are committed as code is
+ * written) mapped twice, never writable and executable at once (W^X): the
+ * executable view is what runs, and every jump target, rel32 and pointer
+ * stored in a block names it; the writable view, at a fixed distance from
+ * it, is the only way code is written (emission, chaining, unchaining).
+ * x86 keeps instruction fetch coherent with stores to the same physical
+ * page whatever the virtual address written through, and code is only
+ * written while no generated code runs (the hart loop is back in C), so no
+ * cache maintenance is needed. Filled block by block and emptied by
+ * jit_reset. Blocks average some 60 bytes per op, so a full arena
+ * (ARENA_OPS guest ops) fits; a block that does not fit stays interpreted. */
 #define JIT_BUF_SIZE (128u << 20)
+/* memfd_create's MFD_EXEC (Linux 6.3): asks for an executable memory object
+ * where vm.memfd_noexec would otherwise refuse one; older kernels reject the
+ * flag, and the object is then created without it. */
+#define JIT_MFD_EXEC 0x0010u
 /* Bound on the host bytes of one op (hot path plus its out-of-line stub),
  * checked before a block is generated; the emitter also checks each byte. */
 #define JIT_OP_BYTES 192u
 #define JIT_BLOCK_BYTES 128u
 
 /* Registers inside generated code: rbx = the hart (x[] at offset 0),
- * r12 = icount, r13 = h->dtlb; rax, rcx, rdx, rsi, rdi are scratch and
- * [rsp] is an 8-byte scratch slot. The stack is 16-byte aligned, so calls
- * to C need no adjustment. */
+ * r12 = icount, r13 = h->dtlb, r14 = &plugin_dispatch, r15 = &plugin_access,
+ * ebp = h->id (all callee-saved, so they survive calls to C); rax, rcx,
+ * rdx, rsi, rdi are scratch and [rsp] is an 8-byte scratch slot. The stack
+ * is 16-byte aligned, so calls to C need no adjustment. */
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 enum { NOREG = -1 };
 
@@ -50,6 +65,8 @@ enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
 #define HART_X(r)   ((int32_t)(offsetof(struct hart, x) + 8 * (r)))
 #define HART_OFF(f) ((int32_t)offsetof(struct hart, f))
+#define DISP_OFF(f) ((int32_t)offsetof(struct plugin_dispatch, f))
+#define ACC_OFF(f)  ((int32_t)offsetof(struct plugin_mem_access, f))
 
 _Static_assert(sizeof(struct tlb_entry) == 32, "TLB index scaling assumes 32-byte entries");
 _Static_assert(offsetof(struct tlb_entry, tag_r) == 0 && offsetof(struct tlb_entry, tag_w) == 8 &&
@@ -59,14 +76,18 @@ _Static_assert(offsetof(struct hart, x) == 0, "x[] at the start of the hart");
 typedef struct jit_ret (*jit_enter_fn)(struct hart *h, const void *code, uint64_t icount);
 
 struct jit {
-    uint8_t *buf;
+    const uint8_t *rx;  /* executable view (PROT_READ | PROT_EXEC), or NULL: interpret */
+    uint8_t *rw;        /* writable view (PROT_READ | PROT_WRITE) of the same pages */
+    const char *state;  /* what jit_describe says */
     size_t used;        /* bytes in use */
     size_t fixed;       /* the enter and leave code at the start, kept by jit_reset */
     jit_enter_fn enter; /* saves host registers, sets up rbx/r12/r13, jumps to code */
     size_t leave;       /* offset of the code that stores icount and returns */
 };
 
-/* An emitter writing at buffer offsets [start, cap). Bytes past cap are
+/* An emitter writing at buffer offsets [start, cap) through the writable
+ * view (base). Offsets are the same in both views, so rel32 displacements
+ * between two offsets hold in the executable one. Bytes past cap are
  * counted but not written; the block is then dropped. */
 struct cg {
     uint8_t *base;
@@ -290,6 +311,42 @@ static void store_x(struct cg *g, unsigned xr, int r)
     mov_m_r(g, RBX, HART_X(xr), r);
 }
 
+/* The dispatch context around callbacks (plugins/plugin.h). A block keeps
+ * it open from its first callback on: plugin_dispatch.hart and depth = 1
+ * stay set between consecutive callbacks, when nothing but host code that
+ * never reads the context (and helpers that never do) runs in between. It
+ * is closed (all zero) before anything else runs: an mmu slow path, a
+ * pending reset, plugin_run_cb, a jump to another block (whose entry
+ * expects it closed) and every exit to C (the leave code closes it). */
+static void emit_ctx_open(struct cg *g)
+{
+    mov_m_r(g, R14, DISP_OFF(hart), RBX);
+    emit_mem(g, 0, false, 0xc7, 0, R14, NOREG, 0, DISP_OFF(depth));   /* depth = 1 */
+    put32(g, 1);
+}
+
+/* Opens it again after a call that closed it, cur = owner (a plugin, or
+ * NULL); clobbers rax. */
+static void emit_ctx_reopen(struct cg *g, const struct plugin *owner)
+{
+    emit_ctx_open(g);
+    if (owner) {
+        mov_r_imm(g, RAX, (uint64_t)(uintptr_t)owner);
+        mov_m_r(g, R14, DISP_OFF(cur), RAX);
+    }
+}
+
+/* Closes it, with stores of immediates: no register or flag changes. */
+static void emit_ctx_close(struct cg *g)
+{
+    emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(cur));      /* cur = NULL */
+    put32(g, 0);
+    emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(hart));     /* hart = NULL */
+    put32(g, 0);
+    emit_mem(g, 0, false, 0xc7, 0, R14, NOREG, 0, DISP_OFF(depth));   /* depth = 0 */
+    put32(g, 0);
+}
+
 /* ---- the division family, as the interpreter defines it ----------------- */
 
 static uint64_t h_div(uint64_t x, uint64_t y)
@@ -348,11 +405,16 @@ static uint64_t h_mulhsu(uint64_t a, uint64_t b)
 /* ---- blocks ---------------------------------------------------------- */
 
 /* Out-of-line code of a block, emitted after its straight-line part. */
-enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE };
+enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE, COLD_PENDING };
+/* Callbacks of a block whose pending check jumps out of line; later ones
+ * carry their pending path inline. */
+#define COLD_PENDING_MAX 128
 
 struct cold {
     uint8_t kind;
     uint8_t arg;       /* exit slot */
+    bool ctx;          /* the dispatch context was open at the access */
+    const struct plugin *owner;   /* and plugin_dispatch.cur then */
     const struct op *op;
     size_t from;       /* rel32 of the jump into the stub */
     size_t resume;     /* where the stub returns to */
@@ -362,9 +424,11 @@ struct blk {
     struct cg g;
     const struct jit *j;
     struct tb *tb;
-    struct cold cold[2 * (TB_MAX_INSNS + 2)];
-    unsigned ncold;
+    struct cold cold[2 * (TB_MAX_INSNS + 2) + COLD_PENDING_MAX];
+    unsigned ncold, npending;
     size_t patch[2];   /* rel32 of each exit's jump, or 0 */
+    bool ctx;          /* the dispatch context is open here (emit_ctx_open) */
+    const struct plugin *owner;   /* plugin_dispatch.cur here, while ctx */
 };
 
 static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op *o,
@@ -376,6 +440,8 @@ static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op
     c->op = o;
     c->from = from;
     c->resume = resume;
+    c->ctx = b->ctx;
+    c->owner = b->ctx ? b->owner : NULL;
 }
 
 /* Leaves the generated code with rax = code, rdx = this block. */
@@ -399,6 +465,16 @@ static void emit_exact_icount(struct blk *b, const struct op *o)
     struct cg *g = &b->g;
     emit_mem(g, 0, true, 0x8d, RAX, R12, NOREG, 0, -(int32_t)(b->tb->n_insns - o->idx));
     mov_m_r(g, RBX, HART_OFF(icount), RAX);
+}
+
+/* h->icount and h->pc as before op o's instruction runs: what a callback
+ * that reads registers sees. */
+static void emit_exact_pc(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    emit_exact_icount(b, o);
+    mov_r_imm(g, RAX, b->tb->vpc + o->pcoff);
+    mov_m_r(g, RBX, HART_OFF(pc), RAX);
 }
 
 static unsigned mem_size(unsigned k)
@@ -477,6 +553,8 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
     const struct op *o = c->op;
     bool store = c->kind == COLD_STORE;
     unsigned size = mem_size(o->kind);
+    if (c->ctx)
+        emit_ctx_close(g);
     emit_exact_icount(b, o);
     mov_r_r(g, RDI, RBX);                   /* rsi still holds the address */
     mov_r_imm(g, RDX, size);
@@ -495,6 +573,8 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
     mov_r_imm(g, RDX, (uint64_t)(uintptr_t)b->tb);
     patch_rel32(g, jmp32(g), b->j->leave);
     patch_rel32(g, ok, g->off);
+    if (c->ctx)
+        emit_ctx_reopen(g, c->owner);
     if (store) {
         mov_r_m(g, true, RAX, RBX, HART_OFF(m));
         emit_mem(g, 0, false, 0x80, 7, RAX, NOREG, 0, (int32_t)offsetof(struct machine, stop_requested));
@@ -577,6 +657,10 @@ static void emit_helper2(struct cg *g, const struct op *o, uint64_t (*fn)(uint64
 static void emit_exit_jump(struct blk *b, int slot, int cc)
 {
     struct cg *g = &b->g;
+    if (b->ctx) {   /* the branch's flags survive the stores */
+        emit_ctx_close(g);
+        b->ctx = false;
+    }
     size_t at = cc >= 0 ? jcc32(g, (unsigned)cc) : jmp32(g);
     b->patch[slot] = at;
     add_cold(b, COLD_EXIT, (unsigned)slot, NULL, at, 0);
@@ -588,6 +672,10 @@ static void emit_exit_jump(struct blk *b, int slot, int cc)
 static void emit_jalr(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
+    if (b->ctx) {
+        emit_ctx_close(g);
+        b->ctx = false;
+    }
     load_x(g, RAX, o->rs1);
     if (o->imm)
         alu_r_imm(g, true, ALU_ADD, RAX, (int32_t)o->imm);
@@ -626,8 +714,24 @@ static void emit_jalr(struct blk *b, const struct op *o)
 
 /* The access between a PLUGIN_MEM_PRE and its PLUGIN_MEM_POST, which
  * memory callbacks see through plugin_dispatch.acc (one host thread runs
- * every hart). */
+ * every hart). Only vaddr and value are kept: the API reads the rest from
+ * the meminfo argument, which the generated code passes as a constant. */
 static struct plugin_mem_access plugin_access;
+
+/* eax/rax = guest register xr zero-extended from its low size bytes */
+static void load_x_zx(struct cg *g, unsigned xr, unsigned size)
+{
+    if (xr == 0) {
+        emit_rr(g, false, 0x33, RAX, RAX);
+        return;
+    }
+    switch (size) {
+    case 1: emit_mem(g, 0, false, 0x0fb6, RAX, RBX, NOREG, 0, HART_X(xr)); break;
+    case 2: emit_mem(g, 0, false, 0x0fb7, RAX, RBX, NOREG, 0, HART_X(xr)); break;
+    case 4: mov_r_m(g, false, RAX, RBX, HART_X(xr)); break;
+    default: mov_r_m(g, true, RAX, RBX, HART_X(xr)); break;
+    }
+}
 
 /* rax = [addr] (load) or [addr] = rax, addr absolute */
 static void mov_abs_rax(struct cg *g, const void *addr, bool store)
@@ -660,59 +764,82 @@ static void emit_inline_add(struct cg *g, const struct plugin_cb *cb)
     }
 }
 
+/* Runs the pending resets and uninstalls, the context closed meanwhile
+ * (cur = owner afterwards). */
+static void emit_pending(struct blk *b, const struct plugin *owner)
+{
+    struct cg *g = &b->g;
+    emit_ctx_close(g);
+    call_abs(g, (const void *)plugin_run_pending);
+    emit_ctx_reopen(g, owner);
+}
+
 /* Calls the callback of record cb directly, as dispatch.c's fast paths do:
  * fn and userdata are read when it runs (a plugin's reset or uninstall
- * rewrites them), the dispatch context is set around the call (translated
- * code runs with no plugin code on the stack), and pending resets and
- * uninstalls run afterwards. A memory callback (mem) gets meminfo info and
- * the address in plugin_access. */
-static void emit_callback(struct cg *g, const struct plugin_cb *cb, bool mem, unsigned info)
+ * rewrites them), the dispatch context is open around the call (translated
+ * code runs with no plugin code on the stack; cur is set per call, acc
+ * around a memory callback), and pending resets and uninstalls run
+ * afterwards, with the context closed. A memory callback (mem) gets meminfo
+ * info and the address in plugin_access. */
+static void emit_callback(struct blk *b, const struct plugin_cb *cb, bool mem, unsigned info)
 {
-    const int32_t cur = (int32_t)offsetof(struct plugin_dispatch, cur);
-    const int32_t hart = (int32_t)offsetof(struct plugin_dispatch, hart);
-    const int32_t acc = (int32_t)offsetof(struct plugin_dispatch, acc);
-    const int32_t depth = (int32_t)offsetof(struct plugin_dispatch, depth);
-    const int32_t pending = (int32_t)offsetof(struct plugin_dispatch, pending);
-    mov_r_imm(g, RSI, (uint64_t)(uintptr_t)cb);
-    mov_r_imm(g, RCX, (uint64_t)(uintptr_t)&plugin_dispatch);
-    mov_r_m(g, true, RAX, RSI, (int32_t)offsetof(struct plugin_cb, owner));
-    mov_m_r(g, RCX, cur, RAX);
-    mov_m_r(g, RCX, hart, RBX);
-    if (mem) {
-        mov_r_imm(g, RAX, (uint64_t)(uintptr_t)&plugin_access);
-        mov_m_r(g, RCX, acc, RAX);
+    struct cg *g = &b->g;
+    if (!b->ctx) {
+        emit_ctx_open(g);
+        b->ctx = true;
+        b->owner = NULL;
     }
-    emit_mem(g, 0, false, 0xc7, 0, RCX, NOREG, 0, depth);   /* depth = 1 */
-    put32(g, 1);
-    mov_r_m(g, false, RDI, RBX, HART_OFF(id));
+    if (b->owner != cb->owner) {   /* a record's owner never changes */
+        mov_r_imm(g, RAX, (uint64_t)(uintptr_t)cb->owner);
+        mov_m_r(g, R14, DISP_OFF(cur), RAX);
+        b->owner = cb->owner;
+    }
+    mov_r_imm(g, RSI, (uint64_t)(uintptr_t)cb);
+    if (mem)
+        mov_m_r(g, R14, DISP_OFF(acc), R15);
+    emit_rr(g, false, 0x8b, RDI, RBP);                      /* edi = hart id */
     mov_r_m(g, true, RAX, RSI, (int32_t)offsetof(struct plugin_cb, fn));
     if (mem) {   /* fn(vcpu, info, vaddr, userdata) */
         mov_r_m(g, true, RCX, RSI, (int32_t)offsetof(struct plugin_cb, userdata));
         mov_r_imm(g, RSI, info);
-        mov_r_imm(g, RDX, (uint64_t)(uintptr_t)&plugin_access.vaddr);
-        mov_r_m(g, true, RDX, RDX, 0);
+        mov_r_m(g, true, RDX, R15, ACC_OFF(vaddr));
     } else {     /* fn(vcpu, userdata) */
         mov_r_m(g, true, RSI, RSI, (int32_t)offsetof(struct plugin_cb, userdata));
     }
     emit_rr(g, false, 0xff, 2, RAX);                        /* call rax */
-    mov_r_imm(g, RCX, (uint64_t)(uintptr_t)&plugin_dispatch);
-    emit_rr(g, false, 0x33, RAX, RAX);                      /* xor eax, eax */
-    mov_m_r(g, RCX, cur, RAX);
-    mov_m_r(g, RCX, hart, RAX);
-    if (mem)
-        mov_m_r(g, RCX, acc, RAX);
-    emit_mem(g, 0, false, 0x89, RAX, RCX, NOREG, 0, depth); /* depth = 0 */
-    emit_mem(g, 0, false, 0x80, 7, RCX, NOREG, 0, pending); /* cmp byte [pending], 0 */
+    if (mem) {
+        emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(acc));   /* acc = NULL */
+        put32(g, 0);
+    }
+    emit_mem(g, 0, false, 0x80, 7, R14, NOREG, 0, DISP_OFF(pending));   /* cmp byte, 0 */
     put(g, 0);
+    if (b->npending < COLD_PENDING_MAX) {
+        b->npending++;
+        size_t some = jcc32(g, CC_NE);
+        add_cold(b, COLD_PENDING, 0, NULL, some, g->off);
+        return;
+    }
     size_t none = jcc32(g, CC_E);
-    call_abs(g, (const void *)plugin_run_pending);
+    emit_pending(b, b->owner);
     patch_rel32(g, none, g->off);
+}
+
+/* Whether some memory callback of list, for the accesses of direction dir,
+ * may read registers (and so needs the pc and icount exact). */
+static bool mem_records_read_regs(const struct plugin_cb *list, unsigned dir)
+{
+    for (const struct plugin_cb *cb = list; cb; cb = cb->next) {
+        if (cb->kind == PCB_MEM_CB && (cb->rw & dir) && !cb->no_regs)
+            return true;
+    }
+    return false;
 }
 
 /* The memory records of a plain load or store: inline adds and callbacks
  * (of the access's direction) have host code; false for anything else. */
-static bool emit_mem_records(struct cg *g, const struct plugin_cb *list, unsigned info)
+static bool emit_mem_records(struct blk *b, const struct plugin_cb *list, unsigned info)
 {
+    struct cg *g = &b->g;
     unsigned dir = (info & PLUGIN_ACC_STORE) ? PMEM_W : PMEM_R;
     for (const struct plugin_cb *cb = list; cb; cb = cb->next) {
         if (cb->kind != PCB_INLINE_ADD && cb->kind != PCB_MEM_CB)
@@ -724,7 +851,7 @@ static bool emit_mem_records(struct cg *g, const struct plugin_cb *list, unsigne
         if (cb->kind == PCB_INLINE_ADD)
             emit_inline_add(g, cb);
         else
-            emit_callback(g, cb, true, info);
+            emit_callback(b, cb, true, info);
     }
     return true;
 }
@@ -781,13 +908,17 @@ static bool emit_op(struct blk *b, const struct op *o)
         return true;
     case OP_PLUGIN_CB: {   /* as exec.c does: pc and icount exact, then the record */
         const struct plugin_cb *cb = (const struct plugin_cb *)(uintptr_t)o->imm;
-        emit_exact_icount(b, o);
-        mov_r_imm(g, RAX, b->tb->vpc + o->pcoff);
-        mov_m_r(g, RBX, HART_OFF(pc), RAX);
         if (cb->kind == PCB_CB && !cb->set_pc) {   /* neither ever changes */
-            emit_callback(g, cb, false, 0);
+            if (!cb->no_regs)   /* (nor no_regs): a callback that reads no registers */
+                emit_exact_pc(b, o);
+            emit_callback(b, cb, false, 0);
             return true;
         }
+        if (b->ctx) {   /* plugin_run_cb sets the context itself */
+            emit_ctx_close(g);
+            b->ctx = false;
+        }
+        emit_exact_pc(b, o);
         mov_r_r(g, RDI, RBX);
         mov_r_imm(g, RSI, (uint64_t)o->imm);
         call_abs(g, (const void *)plugin_run_cb);
@@ -803,10 +934,10 @@ static bool emit_op(struct blk *b, const struct op *o)
             return false;
         load_x(g, RAX, o->rs1);
         alu_r_imm(g, true, ALU_ADD, RAX, (int32_t)o->imm);
-        mov_abs_rax(g, &plugin_access.vaddr, true);
-        if (o->rm >= OP_SB) {
-            load_x(g, RAX, o->rs2);
-            mov_abs_rax(g, &plugin_access.value, true);
+        mov_m_r(g, R15, ACC_OFF(vaddr), RAX);
+        if (o->rm >= OP_SB) {   /* the value stored, to its size */
+            load_x_zx(g, o->rs2, mem_size(o->rm));
+            mov_m_r(g, R15, ACC_OFF(value), RAX);
         }
         return true;
     case OP_PLUGIN_MEM_POST: {   /* as exec.c's plugin_mem_post for a plain access */
@@ -817,30 +948,14 @@ static bool emit_op(struct blk *b, const struct op *o)
         unsigned size = mem_size(k), shift = size == 8 ? 3u : size == 4 ? 2u : size == 2 ? 1u : 0u;
         bool sign = k == OP_LB || k == OP_LH || k == OP_LW;
         unsigned info = shift | (store ? PLUGIN_ACC_STORE : 0) | (sign ? PLUGIN_ACC_SIGNED : 0);
-        emit_exact_icount(b, o);
-        mov_r_imm(g, RAX, b->tb->vpc + o->pcoff);
-        mov_m_r(g, RBX, HART_OFF(pc), RAX);
-        /* plugin_access: the value (to its size), size and kind */
-        if (store)
-            mov_abs_rax(g, &plugin_access.value, false);
-        else
-            load_x(g, RAX, o->rd);
-        if (size < 8) {
-            mov_r_imm(g, RCX, (1ULL << (8 * size)) - 1);
-            alu_r_r(g, true, ALU_AND, RAX, RCX);
+        const struct plugin_cb *list = (const struct plugin_cb *)(uintptr_t)o->imm;
+        if (mem_records_read_regs(list, store ? PMEM_W : PMEM_R))
+            emit_exact_pc(b, o);
+        if (!store) {   /* the value loaded, to its size (a store's is noted before) */
+            load_x_zx(g, o->rd, size);
+            mov_m_r(g, R15, ACC_OFF(value), RAX);
         }
-        mov_abs_rax(g, &plugin_access.value, true);
-        mov_r_imm(g, RCX, (uint64_t)(uintptr_t)&plugin_access);
-        emit_mem(g, 0, false, 0xc7, 0, RCX, NOREG, 0,
-                 (int32_t)offsetof(struct plugin_mem_access, size_shift));
-        put32(g, shift);
-        emit_mem(g, 0, false, 0xc6, 0, RCX, NOREG, 0,
-                 (int32_t)offsetof(struct plugin_mem_access, store));
-        put(g, store);
-        emit_mem(g, 0, false, 0xc6, 0, RCX, NOREG, 0,
-                 (int32_t)offsetof(struct plugin_mem_access, sign_extend));
-        put(g, sign);
-        return emit_mem_records(g, (const struct plugin_cb *)(uintptr_t)o->imm, info);
+        return emit_mem_records(b, list, info);
     }
     case OP_PLUGIN_INLINE:
         emit_inline_add(g, (const struct plugin_cb *)(uintptr_t)o->imm);
@@ -935,7 +1050,7 @@ static bool op_has_code(unsigned k)
 
 bool jit_compile(struct jit *j, struct tb *tb)
 {
-    if (!j || tb->n_ops < 2 || tb->n_ops > 256)   /* exits carry op indexes in 8 bits */
+    if (!j || !j->rx || tb->n_ops < 2 || tb->n_ops > 256)   /* exits carry op indexes in 8 bits */
         return false;
     /* Every op needs host code, except that the block's last instruction
      * may be left to the interpreter (a CSR write, ecall, mret...). */
@@ -952,12 +1067,14 @@ bool jit_compile(struct jit *j, struct tb *tb)
         return false;
 
     struct blk blk, *b = &blk;
-    b->g.base = j->buf;
+    b->g.base = j->rw;
     b->g.off = j->used;
     b->g.cap = j->used + need;
     b->j = j;
     b->tb = tb;
-    b->ncold = 0;
+    b->ncold = b->npending = 0;
+    b->ctx = false;
+    b->owner = NULL;
     b->patch[0] = b->patch[1] = 0;
     struct cg *g = &b->g;
 
@@ -987,6 +1104,10 @@ bool jit_compile(struct jit *j, struct tb *tb)
         case COLD_LIMIT:
             emit_leave(b, JIT_LIMIT);
             break;
+        case COLD_PENDING:
+            emit_pending(b, c->owner);
+            patch_rel32(g, jmp32(g), c->resume);
+            break;
         default:
             emit_cold_access(b, c);
             break;
@@ -995,31 +1116,34 @@ bool jit_compile(struct jit *j, struct tb *tb)
     if (!ok || g->off > g->cap)
         return false;
     j->used = (g->off + 15) & ~(size_t)15;
-    tb->jit_entry = j->buf + entry;
-    tb->jit_body = j->buf + body;
+    tb->jit_entry = j->rx + entry;
+    tb->jit_body = j->rx + body;
     for (int s = 0; s < 2; s++) {
-        tb->jit_patch[s] = b->patch[s] ? j->buf + b->patch[s] : NULL;
-        tb->jit_stub[s] = b->patch[s] ? j->buf + stub[s] : NULL;
+        tb->jit_patch[s] = b->patch[s] ? j->rx + b->patch[s] : NULL;
+        tb->jit_stub[s] = b->patch[s] ? j->rx + stub[s] : NULL;
     }
     return true;
 }
 
-static void set_jump(uint8_t *at, const uint8_t *to)
+/* Points the rel32 at executable address at to executable address to,
+ * writing through the writable view. */
+static void set_jump(const struct jit *j, const uint8_t *at, const uint8_t *to)
 {
+    assert(at >= j->rx && at + 4 <= j->rx + JIT_BUF_SIZE);
     int32_t rel = (int32_t)(to - (at + 4));
-    memcpy(at, &rel, 4);
+    memcpy(j->rw + (at - j->rx), &rel, 4);
 }
 
-void jit_link(struct tb *from, int slot, const struct tb *to)
+void jit_link(const struct jit *j, struct tb *from, int slot, const struct tb *to)
 {
     if (from->jit_patch[slot] && to->jit_entry)
-        set_jump(from->jit_patch[slot], to->jit_entry);
+        set_jump(j, from->jit_patch[slot], to->jit_entry);
 }
 
-void jit_unlink(struct tb *from, int slot)
+void jit_unlink(const struct jit *j, struct tb *from, int slot)
 {
     if (from->jit_patch[slot])
-        set_jump(from->jit_patch[slot], from->jit_stub[slot]);
+        set_jump(j, from->jit_patch[slot], from->jit_stub[slot]);
 }
 
 struct jit_ret jit_run(const struct jit *j, struct hart *h, const struct tb *tb, uint64_t icount)
@@ -1032,11 +1156,12 @@ struct jit_ret jit_run(const struct jit *j, struct hart *h, const struct tb *tb,
  * jump to the code in rsi with h in rbx and icount in r12). */
 static void emit_fixed(struct jit *j)
 {
-    struct cg g = {.base = j->buf, .off = 0, .cap = 256};
+    struct cg g = {.base = j->rw, .off = 0, .cap = 256};
     static const int saved[] = {RBP, RBX, R12, R13, R14, R15};
 
     j->leave = g.off;
     mov_m_r(&g, RBX, HART_OFF(icount), R12);
+    emit_ctx_close(&g);
     alu_r_imm(&g, true, ALU_ADD, RSP, 8);
     for (int i = 5; i >= 0; i--) {
         if (saved[i] & 8)
@@ -1056,28 +1181,59 @@ static void emit_fixed(struct jit *j)
     mov_r_r(&g, RBX, RDI);
     mov_r_r(&g, R12, RDX);
     mov_r_m(&g, true, R13, RBX, HART_OFF(dtlb));
+    mov_r_m(&g, false, RBP, RBX, HART_OFF(id));
+    mov_r_imm(&g, R14, (uint64_t)(uintptr_t)&plugin_dispatch);
+    mov_r_imm(&g, R15, (uint64_t)(uintptr_t)&plugin_access);
     emit_rr(&g, false, 0xff, 4, RSI);                /* jmp rsi */
 
     j->fixed = (g.off + 63) & ~(size_t)63;
     j->used = j->fixed;
-    void *fn = j->buf + enter;
+    const void *fn = j->rx + enter;
     memcpy(&j->enter, &fn, sizeof(fn));
+}
+
+/* Maps the code buffer's two views into j. Returns false (mapping nothing)
+ * when this host cannot: no memfd_create, no executable shared mapping
+ * (a noexec policy), or no address space. */
+static bool map_views(struct jit *j)
+{
+    int fd = memfd_create("reprise-jit", MFD_CLOEXEC | JIT_MFD_EXEC);
+    if (fd < 0 && errno == EINVAL)
+        fd = memfd_create("reprise-jit", MFD_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = false;
+    void *rx = MAP_FAILED, *rw = MAP_FAILED;
+    if (ftruncate(fd, JIT_BUF_SIZE))
+        goto out;
+    rx = mmap(NULL, JIT_BUF_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    if (rx == MAP_FAILED)
+        goto out;
+    rw = mmap(NULL, JIT_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    if (rw == MAP_FAILED) {
+        munmap(rx, JIT_BUF_SIZE);
+        goto out;
+    }
+    j->rx = rx;
+    j->rw = rw;
+    ok = true;
+out:
+    close(fd);   /* the mappings keep the object */
+    return ok;
 }
 
 int jit_create(struct jit **out)
 {
     *out = NULL;
-    void *p = mmap(NULL, JIT_BUF_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        return 0;   /* no executable memory here: interpret */
     struct jit *j = calloc(1, sizeof(*j));
-    if (!j) {
-        munmap(p, JIT_BUF_SIZE);
+    if (!j)
         return -ENOMEM;
+    if (map_views(j)) {
+        j->state = "x86-64, W^X (two views of one memory object)";
+        emit_fixed(j);
+    } else {
+        j->state = "off: no double-mapped code buffer on this host, every block interpreted";
     }
-    j->buf = p;
-    emit_fixed(j);
     *out = j;
     return 0;
 }
@@ -1086,7 +1242,10 @@ void jit_destroy(struct jit *j)
 {
     if (!j)
         return;
-    munmap(j->buf, JIT_BUF_SIZE);
+    if (j->rx) {
+        munmap((void *)(uintptr_t)j->rx, JIT_BUF_SIZE);
+        munmap(j->rw, JIT_BUF_SIZE);
+    }
     free(j);
 }
 
@@ -1094,6 +1253,11 @@ void jit_reset(struct jit *j)
 {
     if (j)
         j->used = j->fixed;
+}
+
+const char *jit_describe(const struct jit *j)
+{
+    return j ? j->state : "off";
 }
 
 #else /* no code generator for this host: every block is interpreted */
@@ -1121,17 +1285,25 @@ bool jit_compile(struct jit *j, struct tb *tb)
     return false;
 }
 
-void jit_link(struct tb *from, int slot, const struct tb *to)
+void jit_link(const struct jit *j, struct tb *from, int slot, const struct tb *to)
 {
+    (void)j;
     (void)from;
     (void)slot;
     (void)to;
 }
 
-void jit_unlink(struct tb *from, int slot)
+void jit_unlink(const struct jit *j, struct tb *from, int slot)
 {
+    (void)j;
     (void)from;
     (void)slot;
+}
+
+const char *jit_describe(const struct jit *j)
+{
+    (void)j;
+    return "off: no code generator for this host";
 }
 
 struct jit_ret jit_run(const struct jit *j, struct hart *h, const struct tb *tb, uint64_t icount)

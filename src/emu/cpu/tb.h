@@ -47,10 +47,12 @@ struct tb {
     struct tb *chain[2];    /* successor per exit, or NULL; never an invalid block */
     struct tb *hash_next;
     struct tb *page_next[2];  /* per-page lists (first page, second page) */
-    /* Host code (jit.h); all NULL while the block is interpreted. */
+    /* Host code (jit.h); all NULL while the block is interpreted. All are
+     * addresses in the executable view of the code buffer: only jit.h's
+     * functions write code, through its writable view. */
     const uint8_t *jit_entry;   /* checks the budget, counts the block, runs it */
     const uint8_t *jit_body;    /* runs it, already counted */
-    uint8_t *jit_patch[2];      /* rel32 of the jump that leaves through each exit */
+    const uint8_t *jit_patch[2];  /* rel32 of the jump that leaves through each exit */
     const uint8_t *jit_stub[2]; /* where that jump goes while the exit is unchained */
     struct op ops[];
 };
@@ -91,12 +93,17 @@ void tb_exec(struct hart *h, struct tb *tb);
 /* Runs the host code of tb (one with jit_entry set) for h: see jit_run. */
 struct jit_ret tb_jit_run(struct hart *h, const struct tb *tb, uint64_t icount);
 
+/* Chains exit slot of from to to (both valid, to on from's page), in the
+ * interpreter and in host code. */
+void tb_link(struct hart *h, struct tb *from, int slot, struct tb *to);
+
 /* Label address for each op kind (exec.c), used when building blocks. */
 const void *const *exec_labels(void);
 
 /* Statistics for --stats and tests. */
 struct tb_stats {
     uint64_t translated, flushes, invalidated;
+    const char *host_code;   /* jit_describe: backend in use, or why none (static) */
 };
 void tb_get_stats(struct machine *m, struct tb_stats *s);
 

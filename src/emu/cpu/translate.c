@@ -182,14 +182,14 @@ static void unchain(struct tb_cache *c, struct tb *tb)
         for (int s = 0; s < 2; s++) {
             if (t->chain[s] == tb) {
                 t->chain[s] = NULL;
-                jit_unlink(t, s);
+                jit_unlink(c->jit, t, s);
             }
         }
         t = t->page_next[(t->ppc & PAGE_MASK) == page ? 0 : 1];
     }
     for (int s = 0; s < 2; s++) {
         tb->chain[s] = NULL;
-        jit_unlink(tb, s);
+        jit_unlink(c->jit, tb, s);
     }
 }
 
@@ -520,6 +520,12 @@ struct jit_ret tb_jit_run(struct hart *h, const struct tb *tb, uint64_t icount)
     return jit_run(h->m->tbc->jit, h, tb, icount);
 }
 
+void tb_link(struct hart *h, struct tb *from, int slot, struct tb *to)
+{
+    from->chain[slot] = to;
+    jit_link(h->m->tbc->jit, from, slot, to);
+}
+
 uint64_t tb_generation(struct machine *m)
 {
     return m->tbc->generation;
@@ -528,4 +534,5 @@ uint64_t tb_generation(struct machine *m)
 void tb_get_stats(struct machine *m, struct tb_stats *s)
 {
     *s = m->tbc->stats;
+    s->host_code = jit_describe(m->tbc->jit);
 }

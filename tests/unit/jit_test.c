@@ -1,0 +1,168 @@
+/* Unit tests for the block compiler's code buffer (jit.h): no page of this
+ * process is ever writable and executable at once, generated code runs from
+ * the executable view, and chaining and unchaining (written through the
+ * other view) redirect it. A host without a W^X buffer must compile nothing. */
+#include "emu/cpu/decode.h"
+#include "emu/cpu/jit.h"
+#include "emu/cpu/tb.h"
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The mappings of this process that matter here. */
+struct maps {
+    int wx;                        /* writable and executable: must stay 0 */
+    int jit_rx, jit_rw;            /* views of the code buffer */
+    uintptr_t rx_lo, rx_hi;        /* the executable view */
+};
+
+static struct maps read_maps(void)
+{
+    struct maps mp = {0};
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f)
+        return mp;
+    char line[512];
+    while (fgets(line, sizeof(line), f)) {
+        unsigned long lo, hi;
+        char perm[8];
+        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perm) != 3)
+            continue;
+        bool w = perm[1] == 'w', x = perm[2] == 'x';
+        if (w && x) {
+            mp.wx++;
+            fprintf(stderr, "writable and executable: %s", line);
+        }
+        if (!strstr(line, "reprise-jit"))
+            continue;
+        if (x) {
+            mp.jit_rx++;
+            mp.rx_lo = lo;
+            mp.rx_hi = hi;
+        } else if (w) {
+            mp.jit_rw++;
+        }
+    }
+    fclose(f);
+    return mp;
+}
+
+static bool in_rx(const struct maps *mp, const uint8_t *p)
+{
+    return (uintptr_t)p >= mp->rx_lo && (uintptr_t)p < mp->rx_hi;
+}
+
+/* A block of n ops at vpc; ops are set by the caller. */
+static struct tb *new_tb(uint64_t vpc, unsigned n_insns, unsigned n_ops)
+{
+    struct tb *tb = calloc(1, sizeof(*tb) + n_ops * sizeof(struct op));
+    tb->vpc = tb->ppc = vpc;
+    tb->ppc2 = ~0ULL;
+    tb->n_insns = (uint16_t)n_insns;
+    tb->n_ops = (uint16_t)n_ops;
+    tb->valid = tb->may_chain = true;
+    return tb;
+}
+
+static void set_op(struct tb *tb, unsigned i, unsigned kind, unsigned rd, unsigned rs1,
+                   int64_t imm, unsigned idx)
+{
+    struct op *o = &tb->ops[i];
+    o->kind = (uint8_t)kind;
+    o->rd = (uint8_t)rd;
+    o->rs1 = (uint8_t)rs1;
+    o->imm = imm;
+    o->idx = (uint8_t)idx;
+    o->len = 4;
+    o->pcoff = 4 * idx;
+}
+
+int main(void)
+{
+    struct maps mp = read_maps();
+    CHECK(mp.wx == 0, "%d writable and executable mappings before the JIT", mp.wx);
+
+    struct jit *j = NULL;
+    CHECK(jit_create(&j) == 0, "jit_create failed");
+    const char *state = jit_describe(j);
+    CHECK(state && *state, "no description");
+    printf("jit_test: host code: %s\n", state);
+
+    /* b1: x5 = 42; x6 = x5 + 1; fall through. b2: x7 = x6 + 1; fall through. */
+    struct tb *b1 = new_tb(0x80000000, 2, 3), *b2 = new_tb(0x80000008, 1, 2);
+    set_op(b1, 0, OP_LI, 5, 0, 42, 0);
+    set_op(b1, 1, OP_ADDI, 6, 5, 1, 1);
+    set_op(b1, 2, OP_EXIT, 0, 0, 0, 2);
+    set_op(b2, 0, OP_ADDI, 7, 6, 1, 0);
+    set_op(b2, 1, OP_EXIT, 0, 0, 0, 1);
+    bool c1 = jit_compile(j, b1), c2 = jit_compile(j, b2);
+
+    mp = read_maps();
+    CHECK(mp.wx == 0, "%d writable and executable mappings with code", mp.wx);
+    if (strncmp(state, "off", 3) == 0) {
+        /* No W^X buffer here: nothing may be compiled or mapped. */
+        CHECK(!c1 && !c2, "compiled without a code buffer");
+        CHECK(mp.jit_rx == 0 && mp.jit_rw == 0, "code buffer mapped while off");
+        jit_destroy(j);
+        free(b1);
+        free(b2);
+        return unit_done("jit_test");
+    }
+
+    CHECK(c1 && c2, "blocks not compiled");
+    CHECK(mp.jit_rx == 1 && mp.jit_rw == 1, "views: %d executable, %d writable", mp.jit_rx,
+          mp.jit_rw);
+    CHECK(in_rx(&mp, b1->jit_entry) && in_rx(&mp, b1->jit_body) && in_rx(&mp, b2->jit_entry),
+          "entry points outside the executable view");
+    CHECK(in_rx(&mp, b1->jit_patch[1]) && in_rx(&mp, b1->jit_stub[1]),
+          "exit patch or stub outside the executable view");
+
+    struct hart *h = calloc(1, sizeof(*h));
+    h->dtlb = h->tlb[MMU_M];
+    h->limit = 100;
+
+    /* Unchained: leaves through b1's fall-through exit. */
+    struct jit_ret r = jit_run(j, h, b1, 2);
+    CHECK((r.code & 0xff) == JIT_EXIT1 && r.tb == b1, "exit %#llx from %p",
+          (unsigned long long)r.code, (void *)r.tb);
+    CHECK(h->x[5] == 42 && h->x[6] == 43, "x5 %llu x6 %llu", (unsigned long long)h->x[5],
+          (unsigned long long)h->x[6]);
+    CHECK(h->icount == 2, "icount %llu", (unsigned long long)h->icount);
+
+    /* Chained (patched through the writable view): runs on into b2. */
+    jit_link(j, b1, 1, b2);
+    r = jit_run(j, h, b1, 2);
+    CHECK((r.code & 0xff) == JIT_EXIT1 && r.tb == b2, "chained exit %#llx",
+          (unsigned long long)r.code);
+    CHECK(h->x[7] == 44 && h->icount == 3, "x7 %llu icount %llu", (unsigned long long)h->x[7],
+          (unsigned long long)h->icount);
+
+    /* b2 over the budget: its checked entry gives control back. */
+    h->limit = 2;
+    r = jit_run(j, h, b1, 2);
+    CHECK((r.code & 0xff) == JIT_LIMIT && r.tb == b2 && h->icount == 2, "limit exit %#llx",
+          (unsigned long long)r.code);
+
+    /* Unchained again: back to b1's own exit. */
+    h->limit = 100;
+    jit_unlink(j, b1, 1);
+    r = jit_run(j, h, b1, 2);
+    CHECK((r.code & 0xff) == JIT_EXIT1 && r.tb == b1, "unchained exit %#llx",
+          (unsigned long long)r.code);
+
+    /* Forgetting all code and compiling again reuses the same views. */
+    jit_reset(j);
+    CHECK(jit_compile(j, b2), "no code after reset");
+    mp = read_maps();
+    CHECK(mp.wx == 0 && mp.jit_rx == 1 && mp.jit_rw == 1, "maps after reset");
+
+    jit_destroy(j);
+    mp = read_maps();
+    CHECK(mp.jit_rx == 0 && mp.jit_rw == 0, "views left mapped after jit_destroy");
+    free(h);
+    free(b1);
+    free(b2);
+    return unit_done("jit_test");
+}
