@@ -15,26 +15,15 @@ if [ $# -ne 1 ]; then
 fi
 elf=$1
 timeout_s=${GUEST_TIMEOUT:-60}
-if [ ! -f "$elf" ]; then
-	echo "FAIL $elf: no such file (build it first)"
-	exit 1
-fi
+. "$(dirname "$0")/lib/runner.sh"
+pick_emulator "$elf"
 net="-global virtio-mmio.force-legacy=${NET_LEGACY:-true}
 -netdev user,id=n0 -device virtio-net-device,netdev=n0"
-if [ -n "${REPRISE:-}" ]; then
-	if [ ! -x "$REPRISE" ]; then
-		echo "SKIP $elf: emulator $REPRISE not found"
-		exit 77
-	fi
+if $on_reprise; then
 	append=${NET_APPEND-virtio.malformed}
 	# shellcheck disable=SC2086
-	set -- "$REPRISE" run -M virt -m 128M -bios none -kernel "$elf" -nographic $net
+	set -- "$emu" run -M virt -m 128M -bios none -kernel "$elf" -nographic $net
 else
-	emu=${QEMU:-qemu-system-riscv64}
-	if ! command -v "$emu" >/dev/null 2>&1; then
-		echo "SKIP $elf: emulator $emu not found"
-		exit 77
-	fi
 	append=${NET_APPEND-}
 	# shellcheck disable=SC2086
 	set -- "$emu" -M virt -m 128M -bios none -kernel "$elf" -nographic -monitor none $net
@@ -42,16 +31,4 @@ fi
 if [ -n "$append" ]; then
 	set -- "$@" -append "$append"
 fi
-out=$(timeout "$timeout_s" "$@" </dev/null 2>&1)
-status=$?
-printf '%s\n' "$out"
-if [ "$status" -eq 0 ] && printf '%s\n' "$out" | grep -q '^PASS'; then
-	exit 0
-fi
-if [ "$status" -eq 124 ]; then
-	echo "FAIL $elf: timed out after ${timeout_s}s"
-else
-	echo "FAIL $elf: exit status $status"
-fi
-echo "reproduce with: $*"
-exit 1
+judge "$elf" "$timeout_s" "$@"

@@ -38,10 +38,8 @@ if [ $# -ne 1 ]; then
 fi
 elf=$1
 timeout_s=${GUEST_TIMEOUT:-60}
-if [ ! -f "$elf" ]; then
-	echo "FAIL $elf: no such file (build it first)"
-	exit 1
-fi
+. "$(dirname "$0")/lib/runner.sh"
+pick_emulator "$elf"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/reprise-virtio.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -57,24 +55,15 @@ devs="-global virtio-mmio.force-legacy=false
 -drive file=$img,format=raw,if=none,id=d0 -device virtio-blk-device,drive=d0
 -device virtio-rng-device"
 
-if [ -n "${REPRISE:-}" ]; then
-	if [ ! -x "$REPRISE" ]; then
-		echo "SKIP $elf: emulator $REPRISE not found"
-		exit 77
-	fi
+if $on_reprise; then
 	append=${VIRTIO_APPEND-virtio.malformed}
 	# shellcheck disable=SC2086
-	set -- "$REPRISE" "${REPRISE_CMD:-run}" -M virt -m 128M -bios none -kernel "$elf" \
+	set -- "$emu" "${REPRISE_CMD:-run}" -M virt -m 128M -bios none -kernel "$elf" \
 		-nographic $devs
 	if [ "${REPRISE_CMD:-run}" = record ]; then
 		set -- "$@" -o "$tmp/virtio.rec"
 	fi
 else
-	emu=${QEMU:-qemu-system-riscv64}
-	if ! command -v "$emu" >/dev/null 2>&1; then
-		echo "SKIP $elf: emulator $emu not found"
-		exit 77
-	fi
 	append=${VIRTIO_APPEND-}
 	# shellcheck disable=SC2086
 	set -- "$emu" -M virt -m 128M -bios none -kernel "$elf" -nographic -monitor none $devs
@@ -82,19 +71,5 @@ fi
 if [ -n "$append" ]; then
 	set -- "$@" -append "$append"
 fi
-
-out=$(timeout "$timeout_s" "$@" </dev/null 2>&1)
-status=$?
-printf '%s\n' "$out"
-if [ "$status" -eq 0 ] && printf '%s\n' "$out" | grep -q '^PASS'; then
-	exit 0
-fi
-if [ "$status" -eq 124 ]; then
-	echo "FAIL $elf: timed out after ${timeout_s}s"
-elif [ "$status" -eq 0 ]; then
-	echo "FAIL $elf: exit status 0 but no PASS line"
-else
-	echo "FAIL $elf: exit status $status"
-fi
-echo "reproduce with: $0 $elf (image: 128 sectors of 'reprise sec %04d' x 32)"
-exit 1
+repro="$0 $elf (image: 128 sectors of 'reprise sec %04d' x 32)"
+judge "$elf" "$timeout_s" "$@"
