@@ -130,20 +130,14 @@ uint64_t machine_hart_limit(struct machine *m, struct hart *h, uint64_t turn_end
 }
 
 /* A system reset: harts and devices to their reset state and the boot
- * images back in RAM, so the machine boots again. Instruction counts go on
- * (positions in a recording only ever grow); the counters the guest reads
- * start again from 0. */
+ * images and device tree back in RAM, so the machine boots again. */
 static void reset_machine(struct machine *m)
 {
-    for (int i = 0; i < m->nharts; i++) {
-        struct hart *h = m->harts[i];
-        uint64_t icount = h->icount;
-        hart_reset(h, VIRT_BOOTROM_BASE);
-        h->icount = icount;
-        h->minstret_off = h->mcycle_off = (uint64_t)0 - icount;
-    }
+    for (int i = 0; i < m->nharts; i++)
+        hart_reset(m->harts[i], VIRT_BOOTROM_BASE);
     for (int i = 0; i < m->nblobs; i++)
         bus_write_ram(&m->bus, m->blobs[i].addr, m->blobs[i].data, m->blobs[i].size);
+    bus_write_ram(&m->bus, m->fdt_addr, m->fdt, m->fdt_size);
     for (int i = 0; i < m->bus.nregions; i++) {
         struct bus_region *r = &m->bus.regions[i];
         if (r->ops && r->ops->reset)
@@ -510,9 +504,6 @@ int machine_create(const struct machine_config *cfg, struct nd *nd, struct machi
         rp_error(r, "the device tree does not fit in guest RAM");
         goto fail;
     }
-    r = keep_blob(m, m->fdt_addr, m->fdt_size);
-    if (r)
-        goto fail;
     r = bootrom_create(m, start, m->fdt_addr, next_addr, 1);
     if (r)
         goto fail;

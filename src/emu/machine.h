@@ -53,13 +53,14 @@ struct machine {
     void *fdt;                          /* the flattened device tree (owned) */
     size_t fdt_size;
 
-    /* What was loaded into RAM at boot (firmware, kernel, initrd, device
-     * tree), copied so a reset can put it back, as QEMU does (owned). */
+    /* What was loaded into RAM at boot (firmware, kernel, initrd; the
+     * device tree is fdt above), copied so a reset can put it back, as QEMU
+     * does (owned). */
     struct boot_blob {
         uint64_t addr;
         uint64_t size;
         uint8_t *data;
-    } blobs[4];
+    } blobs[3];
     int nblobs;
 
     struct uart *uart;

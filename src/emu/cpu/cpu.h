@@ -134,6 +134,8 @@ struct hart {
 /* Creates hart id of machine m, in reset state at pc. New; free with hart_destroy. */
 struct hart *hart_create(struct machine *m, int id, uint64_t pc);
 void hart_destroy(struct hart *h);
+/* Architectural reset at pc. icount keeps counting; cycle and instret read
+ * 0 again. */
 void hart_reset(struct hart *h, uint64_t pc);
 
 /* Runs h until its icount reaches turn_end, it sleeps in wfi, or the

@@ -13,6 +13,7 @@
 #include "fpu.h"
 #include "jit.h"
 #include "mmu.h"
+#include "muldiv.h"
 #include "plugins/plugin.h"
 #include "tb.h"
 #include "util.h"
@@ -365,43 +366,17 @@ L_SRLW:  RD = (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 >> (RS2 & 31)); NEXT();
 L_SRAW:  RD = (uint64_t)(int64_t)((int32_t)RS1 >> (RS2 & 31)); NEXT();
 L_MUL:   RD = RS1 * RS2; NEXT();
 L_MULH:  RD = (uint64_t)(((__int128)(int64_t)RS1 * (__int128)(int64_t)RS2) >> 64); NEXT();
-L_MULHSU: RD = (uint64_t)(((__int128)(int64_t)RS1 * (__int128)(unsigned __int128)RS2) >> 64); NEXT();
+L_MULHSU: RD = rv_mulhsu(RS1, RS2); NEXT();
 L_MULHU: RD = (uint64_t)(((unsigned __int128)RS1 * RS2) >> 64); NEXT();
-L_DIV: {
-    int64_t a = (int64_t)RS1, b = (int64_t)RS2;
-    RD = b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
-    NEXT();
-}
-L_DIVU: RD = RS2 == 0 ? ~0ULL : RS1 / RS2; NEXT();
-L_REM: {
-    int64_t a = (int64_t)RS1, b = (int64_t)RS2;
-    RD = b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
-    NEXT();
-}
-L_REMU: RD = RS2 == 0 ? RS1 : RS1 % RS2; NEXT();
-L_MULW: RD = (uint64_t)(int64_t)(int32_t)(RS1 * RS2); NEXT();
-L_DIVW: {
-    int32_t a = (int32_t)RS1, b = (int32_t)RS2;
-    int32_t r = b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b;
-    RD = (uint64_t)(int64_t)r;
-    NEXT();
-}
-L_DIVUW: {
-    uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
-    RD = (uint64_t)(int64_t)(int32_t)(b == 0 ? 0xffffffffu : a / b);
-    NEXT();
-}
-L_REMW: {
-    int32_t a = (int32_t)RS1, b = (int32_t)RS2;
-    int32_t r = b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b;
-    RD = (uint64_t)(int64_t)r;
-    NEXT();
-}
-L_REMUW: {
-    uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
-    RD = (uint64_t)(int64_t)(int32_t)(b == 0 ? a : a % b);
-    NEXT();
-}
+L_DIV:   RD = rv_div(RS1, RS2); NEXT();
+L_DIVU:  RD = rv_divu(RS1, RS2); NEXT();
+L_REM:   RD = rv_rem(RS1, RS2); NEXT();
+L_REMU:  RD = rv_remu(RS1, RS2); NEXT();
+L_MULW:  RD = (uint64_t)(int64_t)(int32_t)(RS1 * RS2); NEXT();
+L_DIVW:  RD = rv_divw(RS1, RS2); NEXT();
+L_DIVUW: RD = rv_divuw(RS1, RS2); NEXT();
+L_REMW:  RD = rv_remw(RS1, RS2); NEXT();
+L_REMUW: RD = rv_remuw(RS1, RS2); NEXT();
 
 LOAD(LB, 1, int8_t, RD = v)
 LOAD(LH, 2, int16_t, RD = v)

@@ -34,9 +34,14 @@ void hart_reset(struct hart *h, uint64_t pc)
 {
     struct machine *m = h->m;
     int id = h->id;
+    uint64_t icount = h->icount;
     memset(h, 0, offsetof(struct hart, m));
     h->m = m;
     h->id = id;
+    /* The instruction count goes on across resets (positions in a
+     * recording only ever grow); the counters the guest reads restart. */
+    h->icount = icount;
+    h->minstret_off = h->mcycle_off = (uint64_t)0 - icount;
     h->pc = pc;
     h->priv = PRV_M;
     h->mhartid = (uint64_t)id;

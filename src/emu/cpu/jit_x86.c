@@ -25,6 +25,7 @@
 
 #include "emu/machine.h"
 #include "mmu.h"
+#include "muldiv.h"
 #include "plugins/plugin.h"
 
 /* The code buffer: one memory object (pages are committed as code is
@@ -345,61 +346,6 @@ static void emit_ctx_close(struct cg *g)
     put32(g, 0);
     emit_mem(g, 0, false, 0xc7, 0, R14, NOREG, 0, DISP_OFF(depth));   /* depth = 0 */
     put32(g, 0);
-}
-
-/* ---- the division family, as the interpreter defines it ----------------- */
-
-static uint64_t h_div(uint64_t x, uint64_t y)
-{
-    int64_t a = (int64_t)x, b = (int64_t)y;
-    return b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
-}
-
-static uint64_t h_divu(uint64_t a, uint64_t b)
-{
-    return b == 0 ? ~0ULL : a / b;
-}
-
-static uint64_t h_rem(uint64_t x, uint64_t y)
-{
-    int64_t a = (int64_t)x, b = (int64_t)y;
-    return b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
-}
-
-static uint64_t h_remu(uint64_t a, uint64_t b)
-{
-    return b == 0 ? a : a % b;
-}
-
-static uint64_t h_divw(uint64_t x, uint64_t y)
-{
-    int32_t a = (int32_t)x, b = (int32_t)y;
-    int32_t r = b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b;
-    return (uint64_t)(int64_t)r;
-}
-
-static uint64_t h_divuw(uint64_t x, uint64_t y)
-{
-    uint32_t a = (uint32_t)x, b = (uint32_t)y;
-    return (uint64_t)(int64_t)(int32_t)(b == 0 ? 0xffffffffu : a / b);
-}
-
-static uint64_t h_remw(uint64_t x, uint64_t y)
-{
-    int32_t a = (int32_t)x, b = (int32_t)y;
-    int32_t r = b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b;
-    return (uint64_t)(int64_t)r;
-}
-
-static uint64_t h_remuw(uint64_t x, uint64_t y)
-{
-    uint32_t a = (uint32_t)x, b = (uint32_t)y;
-    return (uint64_t)(int64_t)(int32_t)(b == 0 ? a : a % b);
-}
-
-static uint64_t h_mulhsu(uint64_t a, uint64_t b)
-{
-    return (uint64_t)(((__int128)(int64_t)a * (__int128)(unsigned __int128)b) >> 64);
 }
 
 /* ---- blocks ---------------------------------------------------------- */
@@ -1024,15 +970,15 @@ static bool emit_op(struct blk *b, const struct op *o)
         emit_mem(g, 0, true, 0xf7, k == OP_MULH ? 5 : 4, RBX, NOREG, 0, HART_X(o->rs2));
         store_x(g, o->rd, RDX);
         break;
-    case OP_MULHSU: emit_helper2(g, o, h_mulhsu); break;
-    case OP_DIV: emit_helper2(g, o, h_div); break;
-    case OP_DIVU: emit_helper2(g, o, h_divu); break;
-    case OP_REM: emit_helper2(g, o, h_rem); break;
-    case OP_REMU: emit_helper2(g, o, h_remu); break;
-    case OP_DIVW: emit_helper2(g, o, h_divw); break;
-    case OP_DIVUW: emit_helper2(g, o, h_divuw); break;
-    case OP_REMW: emit_helper2(g, o, h_remw); break;
-    case OP_REMUW: emit_helper2(g, o, h_remuw); break;
+    case OP_MULHSU: emit_helper2(g, o, rv_mulhsu); break;
+    case OP_DIV: emit_helper2(g, o, rv_div); break;
+    case OP_DIVU: emit_helper2(g, o, rv_divu); break;
+    case OP_REM: emit_helper2(g, o, rv_rem); break;
+    case OP_REMU: emit_helper2(g, o, rv_remu); break;
+    case OP_DIVW: emit_helper2(g, o, rv_divw); break;
+    case OP_DIVUW: emit_helper2(g, o, rv_divuw); break;
+    case OP_REMW: emit_helper2(g, o, rv_remw); break;
+    case OP_REMUW: emit_helper2(g, o, rv_remuw); break;
     default:
         return false;
     }
