@@ -266,13 +266,13 @@ typedef struct {
 
 /* How a callback uses the hart's registers. A callback registered with
  * QEMU_PLUGIN_CB_NO_REGS promises not to read them, and Reprise then need
- * not bring the pc and the instruction counters up to date before calling
- * it: read anyway, the pc and the registers derived from the instruction
- * count (instret, cycle, time) may hold the values of an earlier point of
- * the block, while the general-purpose and FP registers are exact. With
+ * not bring them up to date before calling it: read anyway, the pc, the
+ * registers derived from the instruction count (instret, cycle, time) and
+ * the general-purpose registers may hold the values of an earlier point of
+ * the block (the FP registers are exact), and writes are refused. With
  * QEMU_PLUGIN_CB_R_REGS or more every register is exact. Writing needs `run`
- * mode, and moving the pc (qemu_plugin_set_pc) QEMU_PLUGIN_CB_RW_REGS_PC as
- * well. */
+ * mode and one of those, and moving the pc (qemu_plugin_set_pc)
+ * QEMU_PLUGIN_CB_RW_REGS_PC. */
 enum qemu_plugin_cb_flags {
     QEMU_PLUGIN_CB_NO_REGS,
     QEMU_PLUGIN_CB_R_REGS,
@@ -756,8 +756,8 @@ GArray *qemu_plugin_get_registers(void);
 
 /* Appends the register's value (target byte order: little-endian, 8 bytes)
  * to buf. Only inside a callback that runs on a hart (in an execution or
- * memory callback registered with QEMU_PLUGIN_CB_NO_REGS the pc and the
- * counters may be stale: see enum qemu_plugin_cb_flags). Versions
+ * memory callback registered with QEMU_PLUGIN_CB_NO_REGS most registers may
+ * be stale: see enum qemu_plugin_cb_flags). Versions
  * 2-5 return the number of bytes appended or -1; versions 6 and 7 true on
  * success, false on failure. */
 #if QEMU_PLUGIN_API_VERSION >= 6

@@ -106,6 +106,7 @@ int qemu_plugin_write_register(void *handle, GByteArray *buf)
 {
     int i = reg_index(handle);
     if (i < 0 || !buf || !plugin_dispatch.hart || regs_readonly(i) ||
+        !plugin_regs_writable("qemu_plugin_write_register") ||
         !plugin_may_write(plugin_dispatch.cur, "qemu_plugin_write_register"))
         return reg_result(-1);
     if (regs_write(plugin_dispatch.hart, i, buf->data, buf->len))

@@ -274,6 +274,7 @@ static __attribute__((noinline, cold)) bool run_cb_slow(struct hart *h,
         if (cb->set_pc)
             return run_redirectable(h, cb);
         struct plugin_ctx ctx = plugin_enter(cb->owner, h);
+        plugin_dispatch.no_regs = cb->no_regs;
         ((cb_vcpu_ud_t)cb->fn)((unsigned)h->id, cb->userdata);
         plugin_leave(ctx);
         return false;
@@ -294,10 +295,12 @@ bool plugin_run_cb(struct hart *h, const struct plugin_cb *cb)
     plugin_dispatch.cur = cb->owner;
     plugin_dispatch.hart = h;
     plugin_dispatch.depth = 1;
+    plugin_dispatch.no_regs = cb->no_regs;
     ((cb_vcpu_ud_t)cb->fn)((unsigned)h->id, cb->userdata);
     plugin_dispatch.cur = NULL;
     plugin_dispatch.hart = NULL;
     plugin_dispatch.depth = 0;
+    plugin_dispatch.no_regs = false;
     if (unlikely(plugin_dispatch.pending))
         plugin_run_pending();
     return false;
@@ -327,17 +330,20 @@ void plugin_run_mem_cb(struct hart *h, const struct plugin_cb *cb,
             plugin_dispatch.cur = cb->owner;
             plugin_dispatch.hart = h;
             plugin_dispatch.depth = 1;
+            plugin_dispatch.no_regs = cb->no_regs;
             ((cb_mem_t)cb->fn)((unsigned)h->id, meminfo_of(acc), acc->vaddr, cb->userdata);
             plugin_dispatch.acc = NULL;
             plugin_dispatch.cur = NULL;
             plugin_dispatch.hart = NULL;
             plugin_dispatch.depth = 0;
+            plugin_dispatch.no_regs = false;
             if (unlikely(plugin_dispatch.pending))
                 plugin_run_pending();
         } else {
             const struct plugin_mem_access *outer = plugin_dispatch.acc;
             plugin_dispatch.acc = acc;
             struct plugin_ctx ctx = plugin_enter(cb->owner, h);
+            plugin_dispatch.no_regs = cb->no_regs;
             ((cb_mem_t)cb->fn)((unsigned)h->id, meminfo_of(acc), acc->vaddr, cb->userdata);
             plugin_leave(ctx);
             plugin_dispatch.acc = outer;

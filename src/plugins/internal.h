@@ -58,7 +58,7 @@ struct plugin {
     unsigned discon_mask;         /* QEMU_PLUGIN_DISCON_* bits */
     enum plugin_pending pending;
     void *pending_fn, *pending_ud;
-    bool warned_handle, warned_write, warned_id, warned_set_pc;
+    bool warned_handle, warned_write, warned_id, warned_set_pc, warned_noregs;
 };
 
 /* An execution callback that may redirect its hart (registered with
@@ -105,12 +105,14 @@ struct plugin *plugin_find(uint64_t id, const char *fn);
 struct plugin_ctx {
     struct plugin *p;
     struct hart *h;
+    bool no_regs;
 };
 static inline struct plugin_ctx plugin_enter(struct plugin *p, struct hart *h)
 {
-    struct plugin_ctx old = { plugin_dispatch.cur, plugin_dispatch.hart };
+    struct plugin_ctx old = { plugin_dispatch.cur, plugin_dispatch.hart, plugin_dispatch.no_regs };
     plugin_dispatch.cur = p;
     plugin_dispatch.hart = h;
+    plugin_dispatch.no_regs = false;
     plugin_dispatch.depth++;
     return old;
 }
@@ -118,6 +120,7 @@ static inline void plugin_leave(struct plugin_ctx old)
 {
     plugin_dispatch.cur = old.p;
     plugin_dispatch.hart = old.h;
+    plugin_dispatch.no_regs = old.no_regs;
     if (--plugin_dispatch.depth == 0 && plugin_dispatch.pending)
         plugin_run_pending();
 }
@@ -142,6 +145,10 @@ void plugin_update_translation(void);
 /* True when plugins may change guest state (run mode); otherwise warns once
  * for p, naming fn, and returns false. */
 bool plugin_may_write(struct plugin *p, const char *fn);
+
+/* True when the running callback may write registers: not one registered
+ * with QEMU_PLUGIN_CB_NO_REGS (says so once per plugin otherwise). */
+bool plugin_regs_writable(const char *fn);
 
 /* api.c: translates va for hart h as a load (store) would, without side
  * effects (no A/D updates, no TLB fill, no trap). False when it does not

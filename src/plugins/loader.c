@@ -68,6 +68,19 @@ bool plugin_may_write(struct plugin *p, const char *fn)
     return false;
 }
 
+bool plugin_regs_writable(const char *fn)
+{
+    struct plugin *p = plugin_dispatch.cur;
+    if (!plugin_dispatch.no_regs)
+        return true;
+    if (p && !p->warned_noregs) {
+        p->warned_noregs = true;
+        fprintf(stderr, "reprise: plugin %s called %s from a callback registered with "
+                "QEMU_PLUGIN_CB_NO_REGS; refused\n", p->path, fn);
+    }
+    return false;
+}
+
 void plugin_warn_stale(const char *fn)
 {
     struct plugin *p = plugin_dispatch.cur;

@@ -151,6 +151,10 @@ extern bool plugin_any;
  * callbacks of one block, while only its own code runs; it clears them
  * before calling anything else of the emulator (slow paths,
  * plugin_run_pending, plugin_run_cb) and before returning to it.
+ * no_regs is set while a callback registered with QEMU_PLUGIN_CB_NO_REGS
+ * runs: the block compiler may then hold guest registers in host registers,
+ * so writes to registers are refused. jit_acc is the access that generated
+ * code describes to memory callbacks (acc points at it meanwhile).
  * Hidden: reached without a GOT load. */
 struct plugin_dispatch {
     struct plugin *cur;
@@ -158,6 +162,8 @@ struct plugin_dispatch {
     const struct plugin_mem_access *acc;
     int depth;
     bool pending;
+    bool no_regs;
+    struct plugin_mem_access jit_acc;
 };
 extern struct plugin_dispatch plugin_dispatch __attribute__((visibility("hidden")));
 

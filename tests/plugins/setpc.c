@@ -8,7 +8,8 @@
  * callback is the target's, with the pc register at the target and instret
  * unchanged (the skipped addi did not retire), unless a trap came between;
  * set_pc from a callback registered with QEMU_PLUGIN_CB_RW_REGS (no _PC), at
- * the start of every block, returns and changes nothing.
+ * the start of every block, returns and changes nothing; a register write
+ * from a callback registered with QEMU_PLUGIN_CB_NO_REGS is refused.
  * With mode=refused (record and replay refuse both writes), every set_pc
  * must return and the addi then runs as usual. */
 #include "conform.h"
@@ -29,7 +30,7 @@ static struct {
     uint64_t target, instret;
 } expect[CONFORM_MAX_HARTS];
 
-static uint64_t checks, redirected, refused, plain_refused, not_taken;
+static uint64_t checks, redirected, refused, plain_refused, not_taken, noregs_refused;
 
 static void vcpu_init(unsigned int vcpu, void *udata)
 {
@@ -107,6 +108,21 @@ static void plain_exec(unsigned int vcpu, void *udata)
     checks++;
 }
 
+/* Block starts, registered with QEMU_PLUGIN_CB_NO_REGS: writing a
+ * register must fail (were it to succeed, t6 would be clobbered). */
+static void noregs_exec(unsigned int vcpu, void *udata)
+{
+    uint64_t junk = 0xdead0000dead0000ull;
+    GByteArray *b = g_byte_array_new();
+    g_byte_array_append(b, (const guint8 *)&junk, 8);
+    if (qemu_plugin_write_register(gpr[31], b))
+        conform_error("setpc: write_register succeeded from a QEMU_PLUGIN_CB_NO_REGS callback");
+    else
+        noregs_refused++;
+    g_byte_array_free(b, TRUE);
+    checks++;
+}
+
 /* A trap between a redirection and its target: nothing to expect. */
 static void discon(unsigned int vcpu, enum qemu_plugin_discon_type type, uint64_t from,
                    uint64_t to, void *udata)
@@ -125,9 +141,12 @@ static void tb_trans(struct qemu_plugin_tb *tb, void *udata)
         size_t len = qemu_plugin_insn_data(insn, &bits, sizeof(bits));
         qemu_plugin_register_vcpu_insn_exec_cb(insn, insn_check, QEMU_PLUGIN_CB_R_REGS,
                                                (void *)(uintptr_t)va);
-        if (i == 0)
+        if (i == 0) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, plain_exec, QEMU_PLUGIN_CB_RW_REGS,
                                                    (void *)(uintptr_t)va);
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, noregs_exec, QEMU_PLUGIN_CB_NO_REGS,
+                                                   NULL);
+        }
         if (len == 4 && (bits & 0x707f) == 0x13)     /* addi */
             qemu_plugin_register_vcpu_insn_exec_cb(insn, addi_exec, QEMU_PLUGIN_CB_RW_REGS_PC,
                                                    (void *)(uintptr_t)bits);
@@ -142,6 +161,8 @@ static void at_exit(void *udata)
                       redirected, refused, refused_mode ? "refused" : "run");
     if (!plain_refused)
         conform_error("setpc: no set_pc from a QEMU_PLUGIN_CB_RW_REGS callback was tried");
+    if (!noregs_refused)
+        conform_error("setpc: no register write from a QEMU_PLUGIN_CB_NO_REGS callback was tried");
     snprintf(d, sizeof(d), "%" PRIu64 " redirected, %" PRIu64 " refused, %" PRIu64
              " refused without _PC", redirected, refused, plain_refused);
     conform_verdict("setpc", checks, d);

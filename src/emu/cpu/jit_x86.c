@@ -1,11 +1,12 @@
-/* x86-64 host code for translated blocks (jit.h). Each integer op becomes a
- * few host instructions on the hart's registers in memory; loads and stores
- * inline the TLB hit and call the mmu slow paths out of line; exits jump
- * straight to the next block's code once chained. Plugin ops are compiled
- * too (inline adds in place, callbacks called directly, with the dispatch
- * context of plugins/plugin.h). FP, CSR and privileged ops stay with the
- * interpreter. On other hosts there is no code generator and
- * jit_create says so. */
+/* x86-64 host code for translated blocks (jit.h). Within a block, guest
+ * registers live in host registers (stored back at exits and before
+ * anything that reads the hart); each integer op becomes a few host
+ * instructions on them; loads and stores inline the TLB hit and call the
+ * mmu slow paths out of line; exits jump straight to the next block's code
+ * once chained. Plugin ops are compiled too (inline adds in place,
+ * callbacks called directly, with the dispatch context of
+ * plugins/plugin.h). FP, CSR and privileged ops stay with the interpreter.
+ * On other hosts there is no code generator and jit_create says so. */
 #include "jit.h"
 
 #include <assert.h>
@@ -25,7 +26,6 @@
 
 #include "emu/machine.h"
 #include "mmu.h"
-#include "muldiv.h"
 #include "plugins/plugin.h"
 
 /* The code buffer: one memory object (pages are committed as code is
@@ -50,8 +50,9 @@
 #define JIT_BLOCK_BYTES 128u
 
 /* Registers inside generated code: rbx = the hart (x[] at offset 0),
- * r12 = icount, r13 = h->dtlb, r14 = &plugin_dispatch, r15 = &plugin_access,
- * ebp = h->id (all callee-saved, so they survive calls to C); rax, rcx,
+ * r12 = icount, r13 = h->dtlb (callee-saved, so they survive calls to C);
+ * rbp, r8-r11, r14 and r15 hold guest registers (the slots, see below),
+ * except that r14 = &plugin_dispatch in blocks with plugin ops; rax, rcx,
  * rdx, rsi, rdi are scratch and [rsp] is an 8-byte scratch slot. The stack
  * is 16-byte aligned, so calls to C need no adjustment. */
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
@@ -298,27 +299,19 @@ static void load_x(struct cg *g, int r, unsigned xr)
         mov_r_m(g, true, r, RBX, HART_X(xr));
 }
 
-/* 32-bit load of a guest register (upper half of r cleared) */
-static void load_x32(struct cg *g, int r, unsigned xr)
-{
-    if (xr == 0)
-        emit_rr(g, false, 0x33, r, r);
-    else
-        mov_r_m(g, false, r, RBX, HART_X(xr));
-}
-
 static void store_x(struct cg *g, unsigned xr, int r)
 {
     mov_m_r(g, RBX, HART_X(xr), r);
 }
 
-/* The dispatch context around callbacks (plugins/plugin.h). A block keeps
- * it open from its first callback on: plugin_dispatch.hart and depth = 1
- * stay set between consecutive callbacks, when nothing but host code that
- * never reads the context (and helpers that never do) runs in between. It
- * is closed (all zero) before anything else runs: an mmu slow path, a
- * pending reset, plugin_run_cb, a jump to another block (whose entry
- * expects it closed) and every exit to C (the leave code closes it). */
+/* The dispatch context around callbacks (plugins/plugin.h), at r14 in
+ * blocks with plugin ops. A block keeps it open from its first callback
+ * on: plugin_dispatch.hart and depth = 1 stay set between consecutive
+ * callbacks, when nothing but host code that never reads the context (and
+ * helpers that never do) runs in between. It is closed (all zero) before
+ * anything else runs: an mmu slow path, a pending reset, plugin_run_cb, a
+ * jump to another block (whose entry expects it closed) and every exit to
+ * C (the leave code closes it). */
 static void emit_ctx_open(struct cg *g)
 {
     mov_m_r(g, R14, DISP_OFF(hart), RBX);
@@ -326,26 +319,61 @@ static void emit_ctx_open(struct cg *g)
     put32(g, 1);
 }
 
+static void emit_set_no_regs(struct cg *g, int base, bool on)
+{
+    emit_mem(g, 0, false, 0xc6, 0, base, NOREG, 0, DISP_OFF(no_regs));
+    put(g, on);
+}
+
 /* Opens it again after a call that closed it, cur = owner (a plugin, or
- * NULL); clobbers rax. */
-static void emit_ctx_reopen(struct cg *g, const struct plugin *owner)
+ * NULL) and no_regs as it was; clobbers rax. */
+static void emit_ctx_reopen(struct cg *g, const struct plugin *owner, bool no_regs)
 {
     emit_ctx_open(g);
     if (owner) {
         mov_r_imm(g, RAX, (uint64_t)(uintptr_t)owner);
         mov_m_r(g, R14, DISP_OFF(cur), RAX);
     }
+    if (no_regs)
+        emit_set_no_regs(g, R14, true);
 }
 
-/* Closes it, with stores of immediates: no register or flag changes. */
-static void emit_ctx_close(struct cg *g)
+/* Closes it (at base), with stores of immediates: no register or flag
+ * changes. no_regs: that flag may be set. */
+static void emit_ctx_close(struct cg *g, int base, bool no_regs)
 {
-    emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(cur));      /* cur = NULL */
+    emit_mem(g, 0, true, 0xc7, 0, base, NOREG, 0, DISP_OFF(cur));      /* cur = NULL */
     put32(g, 0);
-    emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(hart));     /* hart = NULL */
+    emit_mem(g, 0, true, 0xc7, 0, base, NOREG, 0, DISP_OFF(hart));     /* hart = NULL */
     put32(g, 0);
-    emit_mem(g, 0, false, 0xc7, 0, R14, NOREG, 0, DISP_OFF(depth));   /* depth = 0 */
+    emit_mem(g, 0, false, 0xc7, 0, base, NOREG, 0, DISP_OFF(depth));   /* depth = 0 */
     put32(g, 0);
+    if (no_regs)
+        emit_set_no_regs(g, base, false);
+}
+
+/* ---- guest registers in host registers --------------------------------- */
+
+/* Within a block, guest registers live in host registers (slots): a read
+ * loads the register into a slot once, a write only marks the slot dirty,
+ * and dirty slots are stored back to the hart before anything that reads
+ * h->x[] runs (an exit, a slow path, a callback that reads registers). A
+ * block starts and ends with every slot empty, so blocks chain without
+ * agreeing on anything. Slots are rbp, r14 and r15 (kept by calls to C)
+ * and r8-r11 (lost by them); a block with plugin ops gives r14 to the
+ * dispatch context. */
+#define RC_MAX 7
+
+/* Which guest register each slot holds (-1: none) and which slots are newer
+ * than h->x[]. Cold paths keep a copy of it as it was where they branch. */
+struct rcsnap {
+    int8_t guest[RC_MAX];
+    uint8_t dirty;
+};
+
+static bool rc_volatile(int r)
+{
+    return r >= R8 && r <= R11;
 }
 
 /* ---- blocks ---------------------------------------------------------- */
@@ -360,10 +388,12 @@ struct cold {
     uint8_t kind;
     uint8_t arg;       /* exit slot */
     bool ctx;          /* the dispatch context was open at the access */
+    bool no_regs;      /* and plugin_dispatch.no_regs set */
     const struct plugin *owner;   /* and plugin_dispatch.cur then */
     const struct op *op;
     size_t from;       /* rel32 of the jump into the stub */
     size_t resume;     /* where the stub returns to */
+    struct rcsnap rc;  /* the slots there */
 };
 
 struct blk {
@@ -374,7 +404,12 @@ struct blk {
     unsigned ncold, npending;
     size_t patch[2];   /* rel32 of each exit's jump, or 0 */
     bool ctx;          /* the dispatch context is open here (emit_ctx_open) */
+    bool no_regs;      /* plugin_dispatch.no_regs is set here, while ctx */
     const struct plugin *owner;   /* plugin_dispatch.cur here, while ctx */
+    const int *slot;   /* host register of each slot */
+    unsigned nslot;
+    struct rcsnap rc;
+    uint32_t stamp[RC_MAX], clock;   /* last use of each slot */
 };
 
 static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op *o,
@@ -387,10 +422,118 @@ static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op
     c->from = from;
     c->resume = resume;
     c->ctx = b->ctx;
+    c->no_regs = b->ctx && b->no_regs;
     c->owner = b->ctx ? b->owner : NULL;
+    c->rc = b->rc;
 }
 
-/* Leaves the generated code with rax = code, rdx = this block. */
+/* Stores the dirty slots of s (movs: flags survive). */
+static void rc_store(struct blk *b, const struct rcsnap *s)
+{
+    for (unsigned i = 0; i < b->nslot; i++) {
+        if (s->dirty & (1u << i))
+            store_x(&b->g, (unsigned)s->guest[i], b->slot[i]);
+    }
+}
+
+/* Loads slot i of s from the hart. */
+static void rc_load(struct blk *b, const struct rcsnap *s, unsigned i)
+{
+    int r = b->slot[i];
+    if (s->guest[i] == 0)
+        emit_rr(&b->g, false, 0x33, r, r);   /* xor r32, r32 */
+    else
+        mov_r_m(&b->g, true, r, RBX, HART_X(s->guest[i]));
+}
+
+/* After a call to C: loads the slots of s that the call clobbered. */
+static void rc_reload_volatile(struct blk *b, const struct rcsnap *s)
+{
+    for (unsigned i = 0; i < b->nslot; i++) {
+        if (s->guest[i] >= 0 && rc_volatile(b->slot[i]))
+            rc_load(b, s, i);
+    }
+}
+
+/* Stores every dirty slot; the slots keep their registers. */
+static void rc_flush(struct blk *b)
+{
+    rc_store(b, &b->rc);
+    b->rc.dirty = 0;
+}
+
+/* Before a call to C: gives up the slots the call clobbers (dirty ones
+ * stored); all = every slot (the callee may change h->x[]). */
+static void rc_drop(struct blk *b, bool all)
+{
+    for (unsigned i = 0; i < b->nslot; i++) {
+        if (b->rc.guest[i] < 0 || !(all || rc_volatile(b->slot[i])))
+            continue;
+        if (b->rc.dirty & (1u << i))
+            store_x(&b->g, (unsigned)b->rc.guest[i], b->slot[i]);
+        b->rc.dirty &= (uint8_t)~(1u << i);
+        b->rc.guest[i] = -1;
+    }
+}
+
+static int rc_find(const struct blk *b, unsigned xr)
+{
+    for (unsigned i = 0; i < b->nslot; i++) {
+        if (b->rc.guest[i] == (int8_t)xr)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* A free slot for xr: an empty one, or the least recently used (stored
+ * first when dirty). The registers of the op being emitted were used last,
+ * so they are never chosen (an op names at most three). */
+static unsigned rc_take(struct blk *b, unsigned xr)
+{
+    unsigned v = 0;
+    for (unsigned i = 0; i < b->nslot; i++) {
+        if (b->rc.guest[i] < 0) {
+            v = i;
+            goto found;
+        }
+        if (b->stamp[i] < b->stamp[v])
+            v = i;
+    }
+    if (b->rc.dirty & (1u << v))
+        store_x(&b->g, (unsigned)b->rc.guest[v], b->slot[v]);
+    b->rc.dirty &= (uint8_t)~(1u << v);
+found:
+    b->rc.guest[v] = (int8_t)xr;
+    return v;
+}
+
+/* The host register holding guest register xr, loaded if need be. */
+static int xsrc(struct blk *b, unsigned xr)
+{
+    int i = rc_find(b, xr);
+    if (i < 0) {
+        i = (int)rc_take(b, xr);
+        rc_load(b, &b->rc, (unsigned)i);
+    }
+    b->stamp[i] = ++b->clock;
+    return b->slot[i];
+}
+
+/* The host register to write guest register xr (1..31) to; its old value
+ * is gone. Call after the op's sources are in registers. */
+static int xdst(struct blk *b, unsigned xr)
+{
+    assert(xr > 0 && xr < 32);
+    int i = rc_find(b, xr);
+    if (i < 0)
+        i = (int)rc_take(b, xr);
+    b->rc.dirty |= (uint8_t)(1u << i);
+    b->stamp[i] = ++b->clock;
+    return b->slot[i];
+}
+
+/* Leaves the generated code with rax = code, rdx = this block. The slots
+ * must have been stored. */
 static void emit_leave(struct blk *b, uint64_t code)
 {
     struct cg *g = &b->g;
@@ -449,11 +592,11 @@ static void emit_load_ext(struct cg *g, unsigned k, int base, int index)
 
 /* rsi = rs1 + imm; rax = the TLB entry offset; jumps out of line unless the
  * entry's tag at tag_off matches. Returns the rel32 of that jump. */
-static size_t emit_tlb_check(struct cg *g, const struct op *o, unsigned size, int32_t tag_off)
+static size_t emit_tlb_check(struct blk *b, const struct op *o, unsigned size, int32_t tag_off)
 {
-    load_x(g, RSI, o->rs1);
-    if (o->imm)
-        alu_r_imm(g, true, ALU_ADD, RSI, (int32_t)o->imm);
+    struct cg *g = &b->g;
+    int base = xsrc(b, o->rs1);
+    emit_mem(g, 0, true, 0x8d, RSI, base, NOREG, 0, (int32_t)o->imm);   /* lea rsi */
     mov_r_r(g, RAX, RSI);
     shift_r_imm(g, true, SH_SHR, RAX, PAGE_SHIFT - 5);
     alu_r_imm(g, false, ALU_AND, RAX, (int32_t)((TLB_SIZE - 1) << 5));
@@ -466,33 +609,40 @@ static size_t emit_tlb_check(struct cg *g, const struct op *o, unsigned size, in
 static void emit_load(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
-    size_t slow = emit_tlb_check(g, o, mem_size(o->kind), 0);
+    size_t slow = emit_tlb_check(b, o, mem_size(o->kind), 0);
+    add_cold(b, COLD_LOAD, 0, o, slow, 0);
+    struct cold *c = &b->cold[b->ncold - 1];
     emit_mem(g, 0, true, 0x8b, RAX, R13, RAX, 0, 24);        /* rax = addend */
     emit_load_ext(g, o->kind, RAX, RSI);
-    size_t resume = g->off;
+    c->resume = g->off;
     if (o->rd != 32)
-        store_x(g, o->rd, RDX);
-    add_cold(b, COLD_LOAD, 0, o, slow, resume);
+        mov_r_r(g, xdst(b, o->rd), RDX);
 }
 
 static void emit_store(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
     unsigned size = mem_size(o->kind);
-    size_t slow = emit_tlb_check(g, o, size, 8);
+    int val = xsrc(b, o->rs2);
+    size_t slow = emit_tlb_check(b, o, size, 8);
+    add_cold(b, COLD_STORE, 0, o, slow, 0);
+    struct cold *c = &b->cold[b->ncold - 1];
     emit_mem(g, 0, true, 0x8b, RAX, R13, RAX, 0, 24);        /* rax = addend */
-    load_x(g, RDX, o->rs2);
     switch (size) {
-    case 1: emit_mem(g, 0, false, 0x88, RDX, RAX, RSI, 0, 0); break;
-    case 2: emit_mem(g, 0x66, false, 0x89, RDX, RAX, RSI, 0, 0); break;
-    case 4: emit_mem(g, 0, false, 0x89, RDX, RAX, RSI, 0, 0); break;
-    default: emit_mem(g, 0, true, 0x89, RDX, RAX, RSI, 0, 0); break;
+    case 1:   /* byte stores from dl: no REX needed for the register */
+        emit_rr(g, false, 0x8b, RDX, val);
+        emit_mem(g, 0, false, 0x88, RDX, RAX, RSI, 0, 0);
+        break;
+    case 2: emit_mem(g, 0x66, false, 0x89, val, RAX, RSI, 0, 0); break;
+    case 4: emit_mem(g, 0, false, 0x89, val, RAX, RSI, 0, 0); break;
+    default: emit_mem(g, 0, true, 0x89, val, RAX, RSI, 0, 0); break;
     }
-    add_cold(b, COLD_STORE, 0, o, slow, g->off);
+    c->resume = g->off;
 }
 
 /* The slow path of a load or store: the mmu does the access with the exact
- * instruction count; a fault leaves with JIT_TRAP, a stop with JIT_STOP. */
+ * instruction count and the hart's registers stored; a fault leaves with
+ * JIT_TRAP, a stop with JIT_STOP. */
 static void emit_cold_access(struct blk *b, const struct cold *c)
 {
     struct cg *g = &b->g;
@@ -500,7 +650,8 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
     bool store = c->kind == COLD_STORE;
     unsigned size = mem_size(o->kind);
     if (c->ctx)
-        emit_ctx_close(g);
+        emit_ctx_close(g, R14, c->no_regs);
+    rc_store(b, &c->rc);
     emit_exact_icount(b, o);
     mov_r_r(g, RDI, RBX);                   /* rsi still holds the address */
     mov_r_imm(g, RDX, size);
@@ -520,91 +671,179 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
     patch_rel32(g, jmp32(g), b->j->leave);
     patch_rel32(g, ok, g->off);
     if (c->ctx)
-        emit_ctx_reopen(g, c->owner);
+        emit_ctx_reopen(g, c->owner, c->no_regs);
     if (store) {
         mov_r_m(g, true, RAX, RBX, HART_OFF(m));
         emit_mem(g, 0, false, 0x80, 7, RAX, NOREG, 0, (int32_t)offsetof(struct machine, stop_requested));
         put(g, 0);                          /* cmp byte [rax + stop_requested], 0 */
-        patch_rel32(g, jcc32(g, CC_E), c->resume);
+        size_t go = jcc32(g, CC_E);
         emit_leave(b, JIT_STOP | op_index(b, o) << 8);
+        patch_rel32(g, go, g->off);
+        rc_reload_volatile(b, &c->rc);
     } else {
         emit_load_ext(g, o->kind, RSP, NOREG);
-        patch_rel32(g, jmp32(g), c->resume);
+        rc_reload_volatile(b, &c->rc);
     }
+    patch_rel32(g, jmp32(g), c->resume);
 }
 
 /* rd = rs1 op rs2, 64 bits (add, sub, and, or, xor) */
-static void emit_alu_rr(struct cg *g, const struct op *o, unsigned n)
+static void emit_alu_rr(struct blk *b, const struct op *o, unsigned n)
 {
-    load_x(g, RAX, o->rs1);
-    alu_r_m(g, true, n, RAX, RBX, HART_X(o->rs2));
-    store_x(g, o->rd, RAX);
+    struct cg *g = &b->g;
+    int s1 = xsrc(b, o->rs1), s2 = xsrc(b, o->rs2), d = xdst(b, o->rd);
+    if (d == s1) {
+        alu_r_r(g, true, n, d, s2);
+    } else if (d == s2 && n != ALU_SUB) {   /* commutative */
+        alu_r_r(g, true, n, d, s1);
+    } else if (d == s2) {
+        mov_r_r(g, RAX, s1);
+        alu_r_r(g, true, n, RAX, s2);
+        mov_r_r(g, d, RAX);
+    } else {
+        mov_r_r(g, d, s1);
+        alu_r_r(g, true, n, d, s2);
+    }
 }
 
 /* rd = rs1 op imm, 64 bits (addi, xori, ori, andi) */
-static void emit_alu_ri(struct cg *g, const struct op *o, unsigned n)
+static void emit_alu_ri(struct blk *b, const struct op *o, unsigned n)
 {
+    struct cg *g = &b->g;
     int32_t imm = (int32_t)o->imm;
-    if (o->rs1 == o->rd) {
-        if (imm != 0 || n == ALU_AND)
-            alu_m_imm(g, n, RBX, HART_X(o->rd), imm);
+    if (o->rs1 == 0) {   /* 0 + imm, 0 | imm, 0 ^ imm; 0 & imm */
+        mov_r_imm(g, xdst(b, o->rd), n == ALU_AND ? 0 : (uint64_t)(int64_t)imm);
         return;
     }
-    if (o->rs1 == 0 && n != ALU_AND) {   /* 0 + imm, 0 | imm, 0 ^ imm */
-        emit_mem(g, 0, true, 0xc7, 0, RBX, NOREG, 0, HART_X(o->rd));
-        put32(g, (uint32_t)imm);
-        return;
-    }
-    load_x(g, RAX, o->rs1);
-    alu_r_imm(g, true, n, RAX, imm);
-    store_x(g, o->rd, RAX);
+    int s = xsrc(b, o->rs1), d = xdst(b, o->rd);
+    if (d != s)
+        mov_r_r(g, d, s);
+    if (imm != 0 || n == ALU_AND)
+        alu_r_imm(g, true, n, d, imm);
+}
+
+/* eax = low 32 bits of guest register xr (upper half of rax cleared) */
+static void get_x32(struct blk *b, unsigned xr)
+{
+    emit_rr(&b->g, false, 0x8b, RAX, xsrc(b, xr));
+}
+
+/* rd = sext32(rax) */
+static void put_sext32(struct blk *b, const struct op *o)
+{
+    movsxd_r_r(&b->g, xdst(b, o->rd), RAX);
 }
 
 /* rd = sext32(rs1 op rs2) (addw, subw, mulw) */
-static void emit_alu_w(struct cg *g, const struct op *o, unsigned opc)
+static void emit_alu_w(struct blk *b, const struct op *o, unsigned opc)
 {
-    load_x32(g, RAX, o->rs1);
-    emit_mem(g, 0, false, opc, RAX, RBX, NOREG, 0, HART_X(o->rs2));
-    movsxd_r_r(g, RAX, RAX);
-    store_x(g, o->rd, RAX);
+    int s2 = xsrc(b, o->rs2);
+    get_x32(b, o->rs1);
+    emit_rr(&b->g, false, opc, RAX, s2);
+    put_sext32(b, o);
 }
 
 /* rd = rs1 shifted by rs2 (w: 32-bit, result sign-extended) */
-static void emit_shift_r(struct cg *g, const struct op *o, unsigned n, bool w)
+static void emit_shift_r(struct blk *b, const struct op *o, unsigned n, bool w)
 {
-    load_x(g, RCX, o->rs2);
-    load_x(g, RAX, o->rs1);
+    struct cg *g = &b->g;
+    emit_rr(g, false, 0x8b, RCX, xsrc(b, o->rs2));   /* the count in ecx */
+    mov_r_r(g, RAX, xsrc(b, o->rs1));
     shift_r_cl(g, !w, n, RAX);
     if (w)
-        movsxd_r_r(g, RAX, RAX);
-    store_x(g, o->rd, RAX);
+        put_sext32(b, o);
+    else
+        mov_r_r(g, xdst(b, o->rd), RAX);
 }
 
-static void emit_shift_i(struct cg *g, const struct op *o, unsigned n, bool w)
+static void emit_shift_i(struct blk *b, const struct op *o, unsigned n, bool w)
 {
-    load_x(g, RAX, o->rs1);
+    struct cg *g = &b->g;
+    if (w) {
+        get_x32(b, o->rs1);
+        if (o->imm)
+            shift_r_imm(g, false, n, RAX, (unsigned)o->imm);
+        put_sext32(b, o);
+        return;
+    }
+    int s = xsrc(b, o->rs1), d = xdst(b, o->rd);
+    if (d != s)
+        mov_r_r(g, d, s);
     if (o->imm)
-        shift_r_imm(g, !w, n, RAX, (unsigned)o->imm);
-    if (w)
-        movsxd_r_r(g, RAX, RAX);
-    store_x(g, o->rd, RAX);
+        shift_r_imm(g, true, n, d, (unsigned)o->imm);
 }
 
-static void emit_helper2(struct cg *g, const struct op *o, uint64_t (*fn)(uint64_t, uint64_t))
+/* rd = (rs1 < rs2 or imm) as cc compares */
+static void emit_set_less(struct blk *b, const struct op *o, unsigned cc, bool imm)
 {
-    load_x(g, RDI, o->rs1);
-    load_x(g, RSI, o->rs2);
-    call_abs(g, (const void *)fn);
-    store_x(g, o->rd, RAX);
+    struct cg *g = &b->g;
+    int s1 = xsrc(b, o->rs1);
+    if (imm)
+        alu_r_imm(g, true, ALU_CMP, s1, (int32_t)o->imm);
+    else
+        alu_r_r(g, true, ALU_CMP, s1, xsrc(b, o->rs2));
+    setcc_zx(g, cc, RAX);
+    mov_r_r(g, xdst(b, o->rd), RAX);
+}
+
+/* Division and remainder, 64 or 32 bits, with RISC-V's results where x86
+ * would fault: by zero, the quotient is all ones and the remainder the
+ * dividend; the most negative number by -1 gives itself and remainder 0. */
+static void emit_div(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    unsigned k = o->kind;
+    bool sgn = k == OP_DIV || k == OP_REM || k == OP_DIVW || k == OP_REMW;
+    bool rem = k == OP_REM || k == OP_REMU || k == OP_REMW || k == OP_REMUW;
+    bool w = k >= OP_DIVW;
+    int s1 = xsrc(b, o->rs1), s2 = xsrc(b, o->rs2);
+    emit_rr(g, !w, 0x8b, RAX, s1);          /* the dividend in rax (eax) */
+    emit_rr(g, !w, 0x8b, RCX, s2);          /* the divisor in rcx (ecx) */
+    emit_rr(g, !w, 0x85, RCX, RCX);
+    size_t by_zero = jcc32(g, CC_E), by_m1 = 0;
+    if (sgn) {
+        alu_r_imm(g, !w, ALU_CMP, RCX, -1);
+        by_m1 = jcc32(g, CC_E);
+        if (!w)
+            put(g, 0x48);
+        put(g, 0x99);                       /* cqo / cdq */
+        emit_rr(g, !w, 0xf7, 7, RCX);       /* idiv */
+    } else {
+        emit_rr(g, false, 0x33, RDX, RDX);
+        emit_rr(g, !w, 0xf7, 6, RCX);       /* div */
+    }
+    if (rem)
+        mov_r_r(g, RAX, RDX);
+    size_t done = jmp32(g), done_m1 = 0;
+    if (sgn) {   /* x / -1 = -x (wrapping), x % -1 = 0 */
+        patch_rel32(g, by_m1, g->off);
+        if (rem)
+            emit_rr(g, false, 0x33, RAX, RAX);
+        else
+            emit_rr(g, !w, 0xf7, 3, RAX);   /* neg */
+        done_m1 = jmp32(g);
+    }
+    patch_rel32(g, by_zero, g->off);
+    if (!rem)
+        mov_r_imm(g, RAX, ~(uint64_t)0);
+    patch_rel32(g, done, g->off);
+    if (sgn)
+        patch_rel32(g, done_m1, g->off);
+    if (w)
+        put_sext32(b, o);
+    else
+        mov_r_r(g, xdst(b, o->rd), RAX);
 }
 
 /* Exit slot's jump: a jcc (cc >= 0) or jmp, pointing out of line until the
- * exit is chained. */
+ * exit is chained. The registers are stored first (after the branch's
+ * compare: the flags survive the stores). */
 static void emit_exit_jump(struct blk *b, int slot, int cc)
 {
     struct cg *g = &b->g;
-    if (b->ctx) {   /* the branch's flags survive the stores */
-        emit_ctx_close(g);
+    rc_flush(b);
+    if (b->ctx) {
+        emit_ctx_close(g, R14, b->no_regs);
         b->ctx = false;
     }
     size_t at = cc >= 0 ? jcc32(g, (unsigned)cc) : jmp32(g);
@@ -618,18 +857,15 @@ static void emit_exit_jump(struct blk *b, int slot, int cc)
 static void emit_jalr(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
-    if (b->ctx) {
-        emit_ctx_close(g);
-        b->ctx = false;
-    }
-    load_x(g, RAX, o->rs1);
-    if (o->imm)
-        alu_r_imm(g, true, ALU_ADD, RAX, (int32_t)o->imm);
+    emit_mem(g, 0, true, 0x8d, RAX, xsrc(b, o->rs1), NOREG, 0, (int32_t)o->imm);
     alu_r_imm(g, true, ALU_AND, RAX, -2);
     mov_m_r(g, RBX, HART_OFF(pc), RAX);
-    if (o->rd != 32) {
-        mov_r_imm(g, RCX, b->tb->vpc + o->pcoff + o->len);
-        store_x(g, o->rd, RCX);
+    if (o->rd != 32)
+        mov_r_imm(g, xdst(b, o->rd), b->tb->vpc + o->pcoff + o->len);
+    rc_flush(b);
+    if (b->ctx) {
+        emit_ctx_close(g, R14, b->no_regs);
+        b->ctx = false;
     }
     mov_r_r(g, RCX, RAX);
     shift_r_imm(g, true, SH_SHR, RCX, 1);
@@ -658,25 +894,15 @@ static void emit_jalr(struct blk *b, const struct op *o)
     emit_leave(b, JIT_INDIRECT);
 }
 
-/* The access between a PLUGIN_MEM_PRE and its PLUGIN_MEM_POST, which
- * memory callbacks see through plugin_dispatch.acc (one host thread runs
- * every hart). Only vaddr and value are kept: the API reads the rest from
- * the meminfo argument, which the generated code passes as a constant. */
-static struct plugin_mem_access plugin_access;
-
-/* eax/rax = guest register xr zero-extended from its low size bytes */
-static void load_x_zx(struct cg *g, unsigned xr, unsigned size)
+/* rax = guest register xr zero-extended from its low size bytes */
+static void get_x_zx(struct blk *b, unsigned xr, unsigned size)
 {
-    if (xr == 0) {
-        emit_rr(g, false, 0x33, RAX, RAX);
-        return;
-    }
-    switch (size) {
-    case 1: emit_mem(g, 0, false, 0x0fb6, RAX, RBX, NOREG, 0, HART_X(xr)); break;
-    case 2: emit_mem(g, 0, false, 0x0fb7, RAX, RBX, NOREG, 0, HART_X(xr)); break;
-    case 4: mov_r_m(g, false, RAX, RBX, HART_X(xr)); break;
-    default: mov_r_m(g, true, RAX, RBX, HART_X(xr)); break;
-    }
+    struct cg *g = &b->g;
+    emit_rr(g, size == 8, 0x8b, RAX, xsrc(b, xr));
+    if (size == 1)
+        emit_rr(g, false, 0x0fb6, RAX, RAX);
+    else if (size == 2)
+        emit_rr(g, false, 0x0fb7, RAX, RAX);
 }
 
 /* rax = [addr] (load) or [addr] = rax, addr absolute */
@@ -691,7 +917,7 @@ static void mov_abs_rax(struct cg *g, const void *addr, bool store)
  * Disabling a record (a plugin's reset or uninstall) points base at a
  * scratch word with stride 0: base and a non-zero stride are read when the
  * op runs, while a zero stride and the addend (then added to the scratch
- * word) may be taken now. */
+ * word) may be taken now. Uses rax, rcx and rdx only. */
 static void emit_inline_add(struct cg *g, const struct plugin_cb *cb)
 {
     mov_abs_rax(g, &cb->base, false);
@@ -710,29 +936,37 @@ static void emit_inline_add(struct cg *g, const struct plugin_cb *cb)
     }
 }
 
-/* Runs the pending resets and uninstalls, the context closed meanwhile
- * (cur = owner afterwards). */
-static void emit_pending(struct blk *b, const struct plugin *owner)
+/* Runs the pending resets and uninstalls, the context closed and the slots
+ * of s stored meanwhile (cur = owner afterwards). */
+static void emit_pending(struct blk *b, const struct plugin *owner, bool no_regs,
+                         const struct rcsnap *s)
 {
     struct cg *g = &b->g;
-    emit_ctx_close(g);
+    emit_ctx_close(g, R14, no_regs);
+    rc_store(b, s);
     call_abs(g, (const void *)plugin_run_pending);
-    emit_ctx_reopen(g, owner);
+    emit_ctx_reopen(g, owner, no_regs);
+    rc_reload_volatile(b, s);
 }
 
 /* Calls the callback of record cb directly, as dispatch.c's fast paths do:
  * fn and userdata are read when it runs (a plugin's reset or uninstall
  * rewrites them), the dispatch context is open around the call (translated
- * code runs with no plugin code on the stack; cur is set per call, acc
- * around a memory callback), and pending resets and uninstalls run
- * afterwards, with the context closed. A memory callback (mem) gets meminfo
- * info and the address in plugin_access. */
+ * code runs with no plugin code on the stack; cur and no_regs are set per
+ * call, acc around a memory callback), and pending resets and uninstalls run
+ * afterwards, with the context closed. A callback that may read registers
+ * finds them stored, and they are loaded again after it (it may write
+ * them); one registered with QEMU_PLUGIN_CB_NO_REGS only costs the slots a
+ * call clobbers. A memory callback (mem) gets meminfo info and the address
+ * in plugin_dispatch.jit_acc. */
 static void emit_callback(struct blk *b, const struct plugin_cb *cb, bool mem, unsigned info)
 {
     struct cg *g = &b->g;
+    rc_drop(b, !cb->no_regs);
     if (!b->ctx) {
         emit_ctx_open(g);
         b->ctx = true;
+        b->no_regs = false;
         b->owner = NULL;
     }
     if (b->owner != cb->owner) {   /* a record's owner never changes */
@@ -740,15 +974,21 @@ static void emit_callback(struct blk *b, const struct plugin_cb *cb, bool mem, u
         mov_m_r(g, R14, DISP_OFF(cur), RAX);
         b->owner = cb->owner;
     }
+    if (b->no_regs != cb->no_regs) {
+        emit_set_no_regs(g, R14, cb->no_regs);
+        b->no_regs = cb->no_regs;
+    }
     mov_r_imm(g, RSI, (uint64_t)(uintptr_t)cb);
-    if (mem)
-        mov_m_r(g, R14, DISP_OFF(acc), R15);
-    emit_rr(g, false, 0x8b, RDI, RBP);                      /* edi = hart id */
+    if (mem) {
+        emit_mem(g, 0, true, 0x8d, RAX, R14, NOREG, 0, DISP_OFF(jit_acc));
+        mov_m_r(g, R14, DISP_OFF(acc), RAX);
+    }
+    mov_r_m(g, false, RDI, RBX, HART_OFF(id));                 /* edi = hart id */
     mov_r_m(g, true, RAX, RSI, (int32_t)offsetof(struct plugin_cb, fn));
     if (mem) {   /* fn(vcpu, info, vaddr, userdata) */
         mov_r_m(g, true, RCX, RSI, (int32_t)offsetof(struct plugin_cb, userdata));
         mov_r_imm(g, RSI, info);
-        mov_r_m(g, true, RDX, R15, ACC_OFF(vaddr));
+        mov_r_m(g, true, RDX, R14, DISP_OFF(jit_acc) + ACC_OFF(vaddr));
     } else {     /* fn(vcpu, userdata) */
         mov_r_m(g, true, RSI, RSI, (int32_t)offsetof(struct plugin_cb, userdata));
     }
@@ -766,7 +1006,7 @@ static void emit_callback(struct blk *b, const struct plugin_cb *cb, bool mem, u
         return;
     }
     size_t none = jcc32(g, CC_E);
-    emit_pending(b, b->owner);
+    emit_pending(b, b->owner, b->no_regs, &b->rc);
     patch_rel32(g, none, g->off);
 }
 
@@ -813,15 +1053,8 @@ static bool emit_op(struct blk *b, const struct op *o)
     case OP_FENCE:
         return true;
     case OP_LI:
-        if (sink)
-            return true;
-        if (fits32(o->imm)) {
-            emit_mem(g, 0, true, 0xc7, 0, RBX, NOREG, 0, HART_X(o->rd));
-            put32(g, (uint32_t)o->imm);
-        } else {
-            mov_r_imm(g, RAX, (uint64_t)o->imm);
-            store_x(g, o->rd, RAX);
-        }
+        if (!sink)
+            mov_r_imm(g, xdst(b, o->rd), (uint64_t)o->imm);
         return true;
     case OP_LB: case OP_LH: case OP_LW: case OP_LD: case OP_LBU: case OP_LHU: case OP_LWU:
         emit_load(b, o);
@@ -831,19 +1064,17 @@ static bool emit_op(struct blk *b, const struct op *o)
         return true;
     case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU: {
         static const unsigned cc[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
-        load_x(g, RAX, o->rs1);
+        int s1 = xsrc(b, o->rs1);
         if (o->rs2 == 0)
-            emit_rr(g, true, 0x85, RAX, RAX);
+            emit_rr(g, true, 0x85, s1, s1);
         else
-            alu_r_m(g, true, ALU_CMP, RAX, RBX, HART_X(o->rs2));
+            alu_r_r(g, true, ALU_CMP, s1, xsrc(b, o->rs2));
         emit_exit_jump(b, 0, (int)cc[k - OP_BEQ]);
         return true;
     }
     case OP_JAL:
-        if (!sink) {
-            mov_r_imm(g, RAX, b->tb->vpc + o->pcoff + o->len);
-            store_x(g, o->rd, RAX);
-        }
+        if (!sink)
+            mov_r_imm(g, xdst(b, o->rd), b->tb->vpc + o->pcoff + o->len);
         emit_exit_jump(b, 0, -1);
         return true;
     case OP_JALR:
@@ -860,8 +1091,9 @@ static bool emit_op(struct blk *b, const struct op *o)
             emit_callback(b, cb, false, 0);
             return true;
         }
+        rc_drop(b, true);
         if (b->ctx) {   /* plugin_run_cb sets the context itself */
-            emit_ctx_close(g);
+            emit_ctx_close(g, R14, b->no_regs);
             b->ctx = false;
         }
         emit_exact_pc(b, o);
@@ -878,12 +1110,11 @@ static bool emit_op(struct blk *b, const struct op *o)
     case OP_PLUGIN_MEM_PRE:    /* plain loads and stores: note address and value */
         if (o->rm < OP_LB || o->rm > OP_SD)
             return false;
-        load_x(g, RAX, o->rs1);
-        alu_r_imm(g, true, ALU_ADD, RAX, (int32_t)o->imm);
-        mov_m_r(g, R15, ACC_OFF(vaddr), RAX);
+        emit_mem(g, 0, true, 0x8d, RAX, xsrc(b, o->rs1), NOREG, 0, (int32_t)o->imm);
+        mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(vaddr), RAX);
         if (o->rm >= OP_SB) {   /* the value stored, to its size */
-            load_x_zx(g, o->rs2, mem_size(o->rm));
-            mov_m_r(g, R15, ACC_OFF(value), RAX);
+            get_x_zx(b, o->rs2, mem_size(o->rm));
+            mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
         }
         return true;
     case OP_PLUGIN_MEM_POST: {   /* as exec.c's plugin_mem_post for a plain access */
@@ -898,8 +1129,8 @@ static bool emit_op(struct blk *b, const struct op *o)
         if (mem_records_read_regs(list, store ? PMEM_W : PMEM_R))
             emit_exact_pc(b, o);
         if (!store) {   /* the value loaded, to its size (a store's is noted before) */
-            load_x_zx(g, o->rd, size);
-            mov_m_r(g, R15, ACC_OFF(value), RAX);
+            get_x_zx(b, o->rd, size);
+            mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
         }
         return emit_mem_records(b, list, info);
     }
@@ -917,68 +1148,64 @@ static bool emit_op(struct blk *b, const struct op *o)
     if (sink)
         return true;
     switch (k) {
-    case OP_ADDI: emit_alu_ri(g, o, ALU_ADD); break;
-    case OP_XORI: emit_alu_ri(g, o, ALU_XOR); break;
-    case OP_ORI:  emit_alu_ri(g, o, ALU_OR); break;
-    case OP_ANDI: emit_alu_ri(g, o, ALU_AND); break;
-    case OP_SLTI: case OP_SLTIU:
-        load_x(g, RAX, o->rs1);
-        alu_r_imm(g, true, ALU_CMP, RAX, (int32_t)o->imm);
-        setcc_zx(g, k == OP_SLTI ? CC_L : CC_B, RAX);
-        store_x(g, o->rd, RAX);
-        break;
-    case OP_SLLI: emit_shift_i(g, o, SH_SHL, false); break;
-    case OP_SRLI: emit_shift_i(g, o, SH_SHR, false); break;
-    case OP_SRAI: emit_shift_i(g, o, SH_SAR, false); break;
+    case OP_ADDI: emit_alu_ri(b, o, ALU_ADD); break;
+    case OP_XORI: emit_alu_ri(b, o, ALU_XOR); break;
+    case OP_ORI:  emit_alu_ri(b, o, ALU_OR); break;
+    case OP_ANDI: emit_alu_ri(b, o, ALU_AND); break;
+    case OP_SLTI: emit_set_less(b, o, CC_L, true); break;
+    case OP_SLTIU: emit_set_less(b, o, CC_B, true); break;
+    case OP_SLLI: emit_shift_i(b, o, SH_SHL, false); break;
+    case OP_SRLI: emit_shift_i(b, o, SH_SHR, false); break;
+    case OP_SRAI: emit_shift_i(b, o, SH_SAR, false); break;
     case OP_ADDIW:
-        load_x32(g, RAX, o->rs1);
+        get_x32(b, o->rs1);
         if (o->imm)
             alu_r_imm(g, false, ALU_ADD, RAX, (int32_t)o->imm);
-        movsxd_r_r(g, RAX, RAX);
-        store_x(g, o->rd, RAX);
+        put_sext32(b, o);
         break;
-    case OP_SLLIW: emit_shift_i(g, o, SH_SHL, true); break;
-    case OP_SRLIW: emit_shift_i(g, o, SH_SHR, true); break;
-    case OP_SRAIW: emit_shift_i(g, o, SH_SAR, true); break;
-    case OP_ADD: emit_alu_rr(g, o, ALU_ADD); break;
-    case OP_SUB: emit_alu_rr(g, o, ALU_SUB); break;
-    case OP_XOR: emit_alu_rr(g, o, ALU_XOR); break;
-    case OP_OR:  emit_alu_rr(g, o, ALU_OR); break;
-    case OP_AND: emit_alu_rr(g, o, ALU_AND); break;
-    case OP_SLL: emit_shift_r(g, o, SH_SHL, false); break;
-    case OP_SRL: emit_shift_r(g, o, SH_SHR, false); break;
-    case OP_SRA: emit_shift_r(g, o, SH_SAR, false); break;
-    case OP_SLLW: emit_shift_r(g, o, SH_SHL, true); break;
-    case OP_SRLW: emit_shift_r(g, o, SH_SHR, true); break;
-    case OP_SRAW: emit_shift_r(g, o, SH_SAR, true); break;
-    case OP_SLT: case OP_SLTU:
-        load_x(g, RAX, o->rs1);
-        alu_r_m(g, true, ALU_CMP, RAX, RBX, HART_X(o->rs2));
-        setcc_zx(g, k == OP_SLT ? CC_L : CC_B, RAX);
-        store_x(g, o->rd, RAX);
+    case OP_SLLIW: emit_shift_i(b, o, SH_SHL, true); break;
+    case OP_SRLIW: emit_shift_i(b, o, SH_SHR, true); break;
+    case OP_SRAIW: emit_shift_i(b, o, SH_SAR, true); break;
+    case OP_ADD: emit_alu_rr(b, o, ALU_ADD); break;
+    case OP_SUB: emit_alu_rr(b, o, ALU_SUB); break;
+    case OP_XOR: emit_alu_rr(b, o, ALU_XOR); break;
+    case OP_OR:  emit_alu_rr(b, o, ALU_OR); break;
+    case OP_AND: emit_alu_rr(b, o, ALU_AND); break;
+    case OP_SLL: emit_shift_r(b, o, SH_SHL, false); break;
+    case OP_SRL: emit_shift_r(b, o, SH_SHR, false); break;
+    case OP_SRA: emit_shift_r(b, o, SH_SAR, false); break;
+    case OP_SLLW: emit_shift_r(b, o, SH_SHL, true); break;
+    case OP_SRLW: emit_shift_r(b, o, SH_SHR, true); break;
+    case OP_SRAW: emit_shift_r(b, o, SH_SAR, true); break;
+    case OP_SLT: emit_set_less(b, o, CC_L, false); break;
+    case OP_SLTU: emit_set_less(b, o, CC_B, false); break;
+    case OP_ADDW: emit_alu_w(b, o, 0x03); break;
+    case OP_SUBW: emit_alu_w(b, o, 0x2b); break;
+    case OP_MULW: emit_alu_w(b, o, 0x0faf); break;
+    case OP_MUL: {
+        int s2 = xsrc(b, o->rs2);
+        mov_r_r(g, RAX, xsrc(b, o->rs1));
+        emit_rr(g, true, 0x0faf, RAX, s2);   /* imul rax, s2 */
+        mov_r_r(g, xdst(b, o->rd), RAX);
         break;
-    case OP_ADDW: emit_alu_w(g, o, 0x03); break;
-    case OP_SUBW: emit_alu_w(g, o, 0x2b); break;
-    case OP_MULW: emit_alu_w(g, o, 0x0faf); break;
-    case OP_MUL:
-        load_x(g, RAX, o->rs1);
-        emit_mem(g, 0, true, 0x0faf, RAX, RBX, NOREG, 0, HART_X(o->rs2));
-        store_x(g, o->rd, RAX);
+    }
+    case OP_MULH: case OP_MULHU: case OP_MULHSU: {   /* rdx:rax = rax * s2 */
+        int s1 = xsrc(b, o->rs1), s2 = xsrc(b, o->rs2);
+        mov_r_r(g, RAX, s1);
+        emit_rr(g, true, 0xf7, k == OP_MULH ? 5 : 4, s2);
+        if (k == OP_MULHSU) {   /* signed * unsigned: the unsigned high part, less s2 when s1 < 0 */
+            mov_r_r(g, RCX, s1);
+            shift_r_imm(g, true, SH_SAR, RCX, 63);
+            alu_r_r(g, true, ALU_AND, RCX, s2);
+            alu_r_r(g, true, ALU_SUB, RDX, RCX);
+        }
+        mov_r_r(g, xdst(b, o->rd), RDX);
         break;
-    case OP_MULH: case OP_MULHU:   /* rdx:rax = rax * [rs2] */
-        load_x(g, RAX, o->rs1);
-        emit_mem(g, 0, true, 0xf7, k == OP_MULH ? 5 : 4, RBX, NOREG, 0, HART_X(o->rs2));
-        store_x(g, o->rd, RDX);
+    }
+    case OP_DIV: case OP_DIVU: case OP_REM: case OP_REMU:
+    case OP_DIVW: case OP_DIVUW: case OP_REMW: case OP_REMUW:
+        emit_div(b, o);
         break;
-    case OP_MULHSU: emit_helper2(g, o, rv_mulhsu); break;
-    case OP_DIV: emit_helper2(g, o, rv_div); break;
-    case OP_DIVU: emit_helper2(g, o, rv_divu); break;
-    case OP_REM: emit_helper2(g, o, rv_rem); break;
-    case OP_REMU: emit_helper2(g, o, rv_remu); break;
-    case OP_DIVW: emit_helper2(g, o, rv_divw); break;
-    case OP_DIVUW: emit_helper2(g, o, rv_divuw); break;
-    case OP_REMW: emit_helper2(g, o, rv_remw); break;
-    case OP_REMUW: emit_helper2(g, o, rv_remuw); break;
     default:
         return false;
     }
@@ -994,6 +1221,11 @@ static bool op_has_code(unsigned k)
            k <= OP_PLUGIN_MEM_POST);
 }
 
+/* Slots for blocks without plugin ops, and for blocks with them (r14 then
+ * holds &plugin_dispatch). Registers kept by calls come first. */
+static const int slots_plain[] = {RBP, R14, R15, R8, R9, R10, R11};
+static const int slots_plugin[] = {RBP, R15, R8, R9, R10, R11};
+
 bool jit_compile(struct jit *j, struct tb *tb)
 {
     if (!j || !j->rx || tb->n_ops < 2 || tb->n_ops > 256)   /* exits carry op indexes in 8 bits */
@@ -1001,8 +1233,12 @@ bool jit_compile(struct jit *j, struct tb *tb)
     /* Every op needs host code, except that the block's last instruction
      * may be left to the interpreter (a CSR write, ecall, mret...). */
     unsigned n = tb->n_ops, upto = n;
+    bool plugin_ops = false;
     for (unsigned i = 0; i < n; i++) {
-        if (op_has_code(tb->ops[i].kind))
+        unsigned k = tb->ops[i].kind;
+        if (k >= OP_PLUGIN_CB && k <= OP_PLUGIN_MEM_POST)
+            plugin_ops = true;
+        if (op_has_code(k))
             continue;
         if (i == 0 || i != n - 2)
             return false;
@@ -1019,9 +1255,15 @@ bool jit_compile(struct jit *j, struct tb *tb)
     b->j = j;
     b->tb = tb;
     b->ncold = b->npending = 0;
-    b->ctx = false;
+    b->ctx = b->no_regs = false;
     b->owner = NULL;
     b->patch[0] = b->patch[1] = 0;
+    b->slot = plugin_ops ? slots_plugin : slots_plain;
+    b->nslot = plugin_ops ? ARRAY_SIZE(slots_plugin) : ARRAY_SIZE(slots_plain);
+    memset(b->rc.guest, -1, sizeof(b->rc.guest));
+    b->rc.dirty = 0;
+    memset(b->stamp, 0, sizeof(b->stamp));
+    b->clock = 0;
     struct cg *g = &b->g;
 
     /* Checked entry: enter only if the whole block fits the budget. */
@@ -1031,12 +1273,16 @@ bool jit_compile(struct jit *j, struct tb *tb)
     add_cold(b, COLD_LIMIT, 0, NULL, jcc32(g, CC_A), 0);
     mov_r_r(g, R12, RAX);
     size_t body = g->off;
+    if (plugin_ops)
+        mov_r_imm(g, R14, (uint64_t)(uintptr_t)&plugin_dispatch);
 
     bool ok = true;
     for (unsigned i = 0; i < upto && ok; i++)
         ok = emit_op(b, &tb->ops[i]);
-    if (upto < n)
+    if (upto < n) {   /* (the leave code closes the dispatch context) */
+        rc_flush(b);
         emit_leave(b, JIT_INTERP | upto << 8);
+    }
 
     size_t stub[2] = {0, 0};
     for (unsigned i = 0; i < b->ncold; i++) {
@@ -1051,7 +1297,7 @@ bool jit_compile(struct jit *j, struct tb *tb)
             emit_leave(b, JIT_LIMIT);
             break;
         case COLD_PENDING:
-            emit_pending(b, c->owner);
+            emit_pending(b, c->owner, c->no_regs, &c->rc);
             patch_rel32(g, jmp32(g), c->resume);
             break;
         default:
@@ -1107,7 +1353,8 @@ static void emit_fixed(struct jit *j)
 
     j->leave = g.off;
     mov_m_r(&g, RBX, HART_OFF(icount), R12);
-    emit_ctx_close(&g);
+    mov_r_imm(&g, RCX, (uint64_t)(uintptr_t)&plugin_dispatch);
+    emit_ctx_close(&g, RCX, true);
     alu_r_imm(&g, true, ALU_ADD, RSP, 8);
     for (int i = 5; i >= 0; i--) {
         if (saved[i] & 8)
@@ -1127,9 +1374,6 @@ static void emit_fixed(struct jit *j)
     mov_r_r(&g, RBX, RDI);
     mov_r_r(&g, R12, RDX);
     mov_r_m(&g, true, R13, RBX, HART_OFF(dtlb));
-    mov_r_m(&g, false, RBP, RBX, HART_OFF(id));
-    mov_r_imm(&g, R14, (uint64_t)(uintptr_t)&plugin_dispatch);
-    mov_r_imm(&g, R15, (uint64_t)(uintptr_t)&plugin_access);
     emit_rr(&g, false, 0xff, 4, RSI);                /* jmp rsi */
 
     j->fixed = (g.off + 63) & ~(size_t)63;
