@@ -141,7 +141,8 @@ typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index,
 
 /* Asks for the plugin to be removed. Removal is not immediate: callbacks may
  * still arrive until cb runs, which happens once the callback (or install)
- * that asked has returned. After cb the plugin receives nothing more (no
+ * that asked has returned and the hart is back in its loop (translated code
+ * runs on until its next exit, at most a scheduling round). After cb the plugin receives nothing more (no
  * atexit callback either) and its id is no longer valid. Calling this from
  * qemu_plugin_install is a bug and is ignored. */
 #if QEMU_PLUGIN_API_VERSION >= 7
@@ -154,8 +155,9 @@ void qemu_plugin_uninstall(qemu_plugin_id_t id, qemu_plugin_simple_cb_t cb);
 #endif
 
 /* Removes every callback and inline operation the plugin registered; cb runs
- * once that is done (after the requesting callback returns), and the plugin
- * may then register again. Instrumentation registered afterwards applies to
+ * once that is done (when removal would be: see qemu_plugin_uninstall), and
+ * until then callbacks may still arrive. The plugin may then register
+ * again. Instrumentation registered afterwards applies to
  * blocks translated afterwards: Reprise never flushes translated code on a
  * plugin's behalf, so that translation stays plugin-independent. */
 #if QEMU_PLUGIN_API_VERSION >= 7

@@ -13,6 +13,8 @@
 
 bool plugin_translation_enabled;
 bool plugin_any;
+struct plugin *plugin_sole;
+bool plugin_mem_values;
 struct plugin_dispatch plugin_dispatch;
 
 /* Callback prototypes across API versions. Versions 1-6 pass global
@@ -83,8 +85,11 @@ static void noop_mem_cb(unsigned vcpu, uint32_t info, uint64_t vaddr, void *ud)
     (void)ud;
 }
 
+uint64_t plugin_records_generation;
+
 void plugin_disable_records(struct plugin *p)
 {
+    plugin_records_generation++;
     for (struct rec_chunk *c = chunks; c; c = c->next) {
         for (unsigned i = 0; i < c->used; i++) {
             struct plugin_cb *r = &c->recs[i];

@@ -361,6 +361,8 @@ static void unload_all(void)
     plugin_state.trans_tb = NULL;
     plugin_dispatch.pending = false;
     plugin_any = false;
+    plugin_sole = NULL;
+    plugin_mem_values = false;
     plugin_translation_enabled = false;
     plugin_dispatch.hart = NULL;
 }
@@ -404,6 +406,9 @@ int plugin_load_all(const struct machine_config *cfg, struct machine *m, const c
             goto unload_loaded;
     }
     plugin_any = true;
+    plugin_sole = plugin_state.list && !plugin_state.list->next ? plugin_state.list : NULL;
+    for (struct plugin *p = plugin_state.list; p; p = p->next)
+        plugin_mem_values |= p->version >= 4;
     plugin_update_translation();
     return 0;
 

@@ -140,21 +140,35 @@ void plugin_exit_all(struct machine *m);
 /* True when any plugin is loaded (idle/resume and trap hooks are then called). */
 extern bool plugin_any;
 
+/* Bumped whenever records already woven into blocks change (a plugin's
+ * reset or uninstall disables its records): code generated from their
+ * fields must then be generated again. */
+extern uint64_t plugin_records_generation;
+
+/* The one plugin loaded, or NULL when there are none or several. */
+extern struct plugin *plugin_sole;
+
+/* Some loaded plugin may ask memory callbacks for the value accessed
+ * (qemu_plugin_mem_get_value: plugin API version 4 and later). */
+extern bool plugin_mem_values;
+
 /* The dispatch context: the plugin and the hart whose callback is running
  * (what API calls act on), the access a memory callback describes, how
  * deeply plugin code is nested, and whether a plugin asked meanwhile to be
  * reset or uninstalled (done by plugin_run_pending once no plugin code is
- * on the stack). All zero outside callbacks. The plugin layer sets it
+ * on the stack, or once generated code has returned to the hart loop). All
+ * zero outside callbacks and generated code. The plugin layer sets it
  * around every callback it runs from the hooks above, so the emulator need
- * not. The block compiler, which calls plain callbacks itself, sets it as
- * plugin_run_cb does but may leave hart and depth set between consecutive
- * callbacks of one block, while only its own code runs; it clears them
- * before calling anything else of the emulator (slow paths,
- * plugin_run_pending, plugin_run_cb) and before returning to it.
+ * not. The block compiler, which calls plain callbacks itself, keeps it
+ * open (hart, depth 1, acc) while its code runs, setting cur and no_regs
+ * per callback; it closes it around calls into the rest of the emulator
+ * (slow paths) and before returning to it, and calls plugin_run_cb nested
+ * in it (so resets wait for the return to the hart loop).
  * no_regs is set while a callback registered with QEMU_PLUGIN_CB_NO_REGS
  * runs: the block compiler may then hold guest registers in host registers,
  * so writes to registers are refused. jit_acc is the access that generated
- * code describes to memory callbacks (acc points at it meanwhile).
+ * code describes to memory callbacks (acc points at it while generated code
+ * runs).
  * Hidden: reached without a GOT load. */
 struct plugin_dispatch {
     struct plugin *cur;

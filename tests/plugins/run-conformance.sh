@@ -1,8 +1,8 @@
 #!/bin/sh
 # Plugin conformance on real guests. For every guest ELF given (default:
 # tests/guest/*.elf in the build tree):
-#  1. each conformance plugin (before, memafter, order, idleresume, handles)
-#     runs on Reprise and must print "NAME: PASS";
+#  1. each conformance plugin (before, memafter, order, idleresume, handles,
+#     reset) runs on Reprise and must print "NAME: PASS";
 #  2. setpc runs every 32-bit addi itself and skips it with
 #     qemu_plugin_set_pc: it must print "setpc: PASS" and the guest must
 #     still pass (not zicsr, which counts the instructions that retire);
@@ -28,7 +28,7 @@ for elf in "$@"; do
     g=$(basename "$elf" .elf)
     case $g in virtio_*) continue ;; esac   # needs devices: see tests/integration/virtio-rr.sh
     machine="-M virt -m 128M -bios none -kernel $elf -nographic"
-    for p in before memafter order idleresume handles; do
+    for p in before memafter order idleresume handles reset; do
         args=""
         [ "$p" = idleresume ] && [ "$g" = rr_wfi ] && args=",min-idles=1"
         # shellcheck disable=SC2086

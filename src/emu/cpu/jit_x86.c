@@ -50,11 +50,11 @@
 #define JIT_BLOCK_BYTES 128u
 
 /* Registers inside generated code: rbx = the hart (x[] at offset 0),
- * r12 = icount, r13 = h->dtlb (callee-saved, so they survive calls to C);
- * rbp, r8-r11, r14 and r15 hold guest registers (the slots, see below),
- * except that r14 = &plugin_dispatch in blocks with plugin ops; rax, rcx,
- * rdx, rsi, rdi are scratch and [rsp] is an 8-byte scratch slot. The stack
- * is 16-byte aligned, so calls to C need no adjustment. */
+ * r12 = icount, r13 = h->dtlb, r14 = &plugin_dispatch (callee-saved, so
+ * they survive calls to C); rbp, r8-r11 and r15 hold guest registers (the
+ * slots, see below); rax, rcx, rdx, rsi, rdi are scratch and [rsp] is an
+ * 8-byte scratch slot. The stack is 16-byte aligned, so calls to C need no
+ * adjustment. */
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 enum { NOREG = -1 };
 
@@ -304,20 +304,21 @@ static void store_x(struct cg *g, unsigned xr, int r)
     mov_m_r(g, RBX, HART_X(xr), r);
 }
 
-/* The dispatch context around callbacks (plugins/plugin.h), at r14 in
- * blocks with plugin ops. A block keeps it open from its first callback
- * on: plugin_dispatch.hart and depth = 1 stay set between consecutive
- * callbacks, when nothing but host code that never reads the context (and
- * helpers that never do) runs in between. It is closed (all zero) before
- * anything else runs: an mmu slow path, a pending reset, plugin_run_cb, a
- * jump to another block (whose entry expects it closed) and every exit to
- * C (the leave code closes it). */
-static void emit_ctx_open(struct cg *g)
-{
-    mov_m_r(g, R14, DISP_OFF(hart), RBX);
-    emit_mem(g, 0, false, 0xc7, 0, R14, NOREG, 0, DISP_OFF(depth));   /* depth = 1 */
-    put32(g, 1);
-}
+/* The dispatch context around callbacks (plugins/plugin.h), at r14.
+ * Generated code runs with it open (plugin_dispatch.hart = the hart,
+ * depth = 1, cur = plugin_sole, acc = &jit_acc: the enter code opens it),
+ * so that consecutive callbacks, in one block or in blocks chained to each
+ * other, need not open it again; blocks with callbacks set cur and no_regs
+ * as their callbacks need. Nothing but host code that never reads the
+ * context and callbacks (which expect it, and plugin_run_cb, which nests in
+ * it) runs meanwhile: it is closed (all zero) around every call into the
+ * rest of the emulator (an mmu slow path) and by the leave code. */
+
+/* What a block knows of plugin_dispatch.cur and .no_regs: cur is
+ * plugin_sole at block entry (every block leaves it so) and no_regs
+ * unknown (a chained block may have left anything there); both are exact
+ * after a callback set them or a reopen. */
+enum { CTX_UNKNOWN = -1 };
 
 static void emit_set_no_regs(struct cg *g, int base, bool on)
 {
@@ -325,22 +326,17 @@ static void emit_set_no_regs(struct cg *g, int base, bool on)
     put(g, on);
 }
 
-/* Opens it again after a call that closed it, cur = owner (a plugin, or
- * NULL) and no_regs as it was; clobbers rax. */
-static void emit_ctx_reopen(struct cg *g, const struct plugin *owner, bool no_regs)
+/* Opens it (at base): hart = rbx, depth = 1. */
+static void emit_ctx_open(struct cg *g, int base)
 {
-    emit_ctx_open(g);
-    if (owner) {
-        mov_r_imm(g, RAX, (uint64_t)(uintptr_t)owner);
-        mov_m_r(g, R14, DISP_OFF(cur), RAX);
-    }
-    if (no_regs)
-        emit_set_no_regs(g, R14, true);
+    mov_m_r(g, base, DISP_OFF(hart), RBX);
+    emit_mem(g, 0, false, 0xc7, 0, base, NOREG, 0, DISP_OFF(depth));   /* depth = 1 */
+    put32(g, 1);
 }
 
 /* Closes it (at base), with stores of immediates: no register or flag
- * changes. no_regs: that flag may be set. */
-static void emit_ctx_close(struct cg *g, int base, bool no_regs)
+ * changes. */
+static void emit_ctx_close(struct cg *g, int base)
 {
     emit_mem(g, 0, true, 0xc7, 0, base, NOREG, 0, DISP_OFF(cur));      /* cur = NULL */
     put32(g, 0);
@@ -348,8 +344,7 @@ static void emit_ctx_close(struct cg *g, int base, bool no_regs)
     put32(g, 0);
     emit_mem(g, 0, false, 0xc7, 0, base, NOREG, 0, DISP_OFF(depth));   /* depth = 0 */
     put32(g, 0);
-    if (no_regs)
-        emit_set_no_regs(g, base, false);
+    emit_set_no_regs(g, base, false);
 }
 
 /* ---- guest registers in host registers --------------------------------- */
@@ -359,10 +354,9 @@ static void emit_ctx_close(struct cg *g, int base, bool no_regs)
  * and dirty slots are stored back to the hart before anything that reads
  * h->x[] runs (an exit, a slow path, a callback that reads registers). A
  * block starts and ends with every slot empty, so blocks chain without
- * agreeing on anything. Slots are rbp, r14 and r15 (kept by calls to C)
- * and r8-r11 (lost by them); a block with plugin ops gives r14 to the
- * dispatch context. */
-#define RC_MAX 7
+ * agreeing on anything. Slots are rbp and r15 (kept by calls to C) and
+ * r8-r11 (lost by them). */
+#define RC_MAX 6
 
 /* Which guest register each slot holds (-1: none) and which slots are newer
  * than h->x[]. Cold paths keep a copy of it as it was where they branch. */
@@ -379,17 +373,14 @@ static bool rc_volatile(int r)
 /* ---- blocks ---------------------------------------------------------- */
 
 /* Out-of-line code of a block, emitted after its straight-line part. */
-enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE, COLD_PENDING };
-/* Callbacks of a block whose pending check jumps out of line; later ones
- * carry their pending path inline. */
-#define COLD_PENDING_MAX 128
+enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE };
 
 struct cold {
     uint8_t kind;
     uint8_t arg;       /* exit slot */
-    bool ctx;          /* the dispatch context was open at the access */
-    bool no_regs;      /* and plugin_dispatch.no_regs set */
-    const struct plugin *owner;   /* and plugin_dispatch.cur then */
+    int8_t no_regs;    /* plugin_dispatch.no_regs there (or CTX_UNKNOWN) */
+    bool owner_known;  /* plugin_dispatch.cur there is owner */
+    const struct plugin *owner;
     const struct op *op;
     size_t from;       /* rel32 of the jump into the stub */
     size_t resume;     /* where the stub returns to */
@@ -400,12 +391,12 @@ struct blk {
     struct cg g;
     const struct jit *j;
     struct tb *tb;
-    struct cold cold[2 * (TB_MAX_INSNS + 2) + COLD_PENDING_MAX];
-    unsigned ncold, npending;
+    struct cold cold[2 * (TB_MAX_INSNS + 2)];
+    unsigned ncold;
     size_t patch[2];   /* rel32 of each exit's jump, or 0 */
-    bool ctx;          /* the dispatch context is open here (emit_ctx_open) */
-    bool no_regs;      /* plugin_dispatch.no_regs is set here, while ctx */
-    const struct plugin *owner;   /* plugin_dispatch.cur here, while ctx */
+    int8_t no_regs;    /* plugin_dispatch.no_regs here (or CTX_UNKNOWN) */
+    bool owner_known;  /* plugin_dispatch.cur here is owner */
+    const struct plugin *owner;
     const int *slot;   /* host register of each slot */
     unsigned nslot;
     struct rcsnap rc;
@@ -421,10 +412,34 @@ static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op
     c->op = o;
     c->from = from;
     c->resume = resume;
-    c->ctx = b->ctx;
-    c->no_regs = b->ctx && b->no_regs;
-    c->owner = b->ctx ? b->owner : NULL;
+    c->no_regs = b->no_regs;
+    c->owner_known = b->owner_known;
+    c->owner = b->owner;
     c->rc = b->rc;
+}
+
+/* Closes the dispatch context before a call into the emulator. */
+static void emit_ctx_close_for_call(struct blk *b)
+{
+    emit_ctx_close(&b->g, R14);
+}
+
+/* Opens it again after that call, as cold path c (or the block, when c is
+ * NULL) had it; clobbers rax and rcx. */
+static void emit_ctx_reopen(struct blk *b, const struct cold *c)
+{
+    struct cg *g = &b->g;
+    bool known = c ? c->owner_known : b->owner_known;
+    const struct plugin *owner = c ? c->owner : b->owner;
+    int no_regs = c ? c->no_regs : b->no_regs;
+    int base = R14;
+    emit_ctx_open(g, base);
+    if (known && owner) {
+        mov_r_imm(g, RAX, (uint64_t)(uintptr_t)owner);
+        mov_m_r(g, base, DISP_OFF(cur), RAX);
+    }
+    if (no_regs == 1)
+        emit_set_no_regs(g, base, true);
 }
 
 /* Stores the dirty slots of s (movs: flags survive). */
@@ -649,8 +664,7 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
     const struct op *o = c->op;
     bool store = c->kind == COLD_STORE;
     unsigned size = mem_size(o->kind);
-    if (c->ctx)
-        emit_ctx_close(g, R14, c->no_regs);
+    emit_ctx_close_for_call(b);
     rc_store(b, &c->rc);
     emit_exact_icount(b, o);
     mov_r_r(g, RDI, RBX);                   /* rsi still holds the address */
@@ -670,8 +684,7 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
     mov_r_imm(g, RDX, (uint64_t)(uintptr_t)b->tb);
     patch_rel32(g, jmp32(g), b->j->leave);
     patch_rel32(g, ok, g->off);
-    if (c->ctx)
-        emit_ctx_reopen(g, c->owner, c->no_regs);
+    emit_ctx_reopen(b, c);
     if (store) {
         mov_r_m(g, true, RAX, RBX, HART_OFF(m));
         emit_mem(g, 0, false, 0x80, 7, RAX, NOREG, 0, (int32_t)offsetof(struct machine, stop_requested));
@@ -842,10 +855,6 @@ static void emit_exit_jump(struct blk *b, int slot, int cc)
 {
     struct cg *g = &b->g;
     rc_flush(b);
-    if (b->ctx) {
-        emit_ctx_close(g, R14, b->no_regs);
-        b->ctx = false;
-    }
     size_t at = cc >= 0 ? jcc32(g, (unsigned)cc) : jmp32(g);
     b->patch[slot] = at;
     add_cold(b, COLD_EXIT, (unsigned)slot, NULL, at, 0);
@@ -863,10 +872,6 @@ static void emit_jalr(struct blk *b, const struct op *o)
     if (o->rd != 32)
         mov_r_imm(g, xdst(b, o->rd), b->tb->vpc + o->pcoff + o->len);
     rc_flush(b);
-    if (b->ctx) {
-        emit_ctx_close(g, R14, b->no_regs);
-        b->ctx = false;
-    }
     mov_r_r(g, RCX, RAX);
     shift_r_imm(g, true, SH_SHR, RCX, 1);
     mov_r_r(g, RDX, RAX);
@@ -905,27 +910,22 @@ static void get_x_zx(struct blk *b, unsigned xr, unsigned size)
         emit_rr(g, false, 0x0fb7, RAX, RAX);
 }
 
-/* rax = [addr] (load) or [addr] = rax, addr absolute */
-static void mov_abs_rax(struct cg *g, const void *addr, bool store)
-{
-    put(g, 0x48);
-    put(g, store ? 0xa3 : 0xa1);
-    put64(g, (uint64_t)(uintptr_t)addr);
-}
-
 /* An inline add record: *(base + hart id * stride) += imm, as exec.c does.
- * Disabling a record (a plugin's reset or uninstall) points base at a
- * scratch word with stride 0: base and a non-zero stride are read when the
- * op runs, while a zero stride and the addend (then added to the scratch
- * word) may be taken now. Uses rax, rcx and rdx only. */
+ * The record's fields are taken now: when a plugin's reset or uninstall
+ * disables its records, every block's host code is generated again
+ * (plugin_records_generation). Uses rax, rcx and rdx only. */
 static void emit_inline_add(struct cg *g, const struct plugin_cb *cb)
 {
-    mov_abs_rax(g, &cb->base, false);
+    mov_r_imm(g, RAX, (uint64_t)(uintptr_t)cb->base);
     if (cb->stride) {
-        mov_r_imm(g, RCX, (uint64_t)(uintptr_t)&cb->stride);
-        mov_r_m(g, true, RCX, RCX, 0);
         mov_r_m(g, false, RDX, RBX, HART_OFF(id));
-        emit_rr(g, true, 0x0faf, RDX, RCX);     /* imul rdx, rcx */
+        if (fits32((int64_t)cb->stride)) {
+            emit_rr(g, true, 0x69, RDX, RDX);      /* imul rdx, rdx, imm32 */
+            put32(g, (uint32_t)cb->stride);
+        } else {
+            mov_r_imm(g, RCX, cb->stride);
+            emit_rr(g, true, 0x0faf, RDX, RCX);    /* imul rdx, rcx */
+        }
         alu_r_r(g, true, ALU_ADD, RAX, RDX);
     }
     if (fits32((int64_t)cb->imm)) {
@@ -936,78 +936,72 @@ static void emit_inline_add(struct cg *g, const struct plugin_cb *cb)
     }
 }
 
-/* Runs the pending resets and uninstalls, the context closed and the slots
- * of s stored meanwhile (cur = owner afterwards). */
-static void emit_pending(struct blk *b, const struct plugin *owner, bool no_regs,
-                         const struct rcsnap *s)
+/* call fn: direct when the code buffer is within reach of it. */
+static void emit_call(struct blk *b, const void *fn)
 {
     struct cg *g = &b->g;
-    emit_ctx_close(g, R14, no_regs);
-    rc_store(b, s);
-    call_abs(g, (const void *)plugin_run_pending);
-    emit_ctx_reopen(g, owner, no_regs);
-    rc_reload_volatile(b, s);
+    int64_t rel = (int64_t)((uintptr_t)fn - (uintptr_t)(b->j->rx + g->off + 5));
+    if (fits32(rel)) {
+        put(g, 0xe8);
+        put32(g, (uint32_t)rel);
+    } else {
+        call_abs(g, fn);
+    }
 }
 
-/* Calls the callback of record cb directly, as dispatch.c's fast paths do:
- * fn and userdata are read when it runs (a plugin's reset or uninstall
- * rewrites them), the dispatch context is open around the call (translated
- * code runs with no plugin code on the stack; cur and no_regs are set per
- * call, acc around a memory callback), and pending resets and uninstalls run
- * afterwards, with the context closed. A callback that may read registers
+/* Whether the address of a plain access (op kind k, registers rd and rs1)
+ * cannot be computed again after it: a load that overwrites its base.
+ * PLUGIN_MEM_PRE then keeps it. */
+static bool mem_vaddr_kept(unsigned k, unsigned rd, unsigned rs1)
+{
+    return k <= OP_LWU && rd == rs1;
+}
+
+/* r = the address of plain access op a, which has run (only movs, and a
+ * load of rs1 into its slot). */
+static void emit_mem_vaddr(struct blk *b, const struct op *a, int r)
+{
+    if (mem_vaddr_kept(a->kind, a->rd, a->rs1))
+        mov_r_m(&b->g, true, r, R14, DISP_OFF(jit_acc) + ACC_OFF(vaddr));
+    else
+        emit_mem(&b->g, 0, true, 0x8d, r, xsrc(b, a->rs1), NOREG, 0, (int32_t)a->imm);
+}
+
+/* Calls the callback of record cb directly, as dispatch.c's fast paths do,
+ * with its function and userdata as they are now (see emit_inline_add):
+ * cur and no_regs are set in the dispatch context as the callback needs.
+ * A callback that may read registers
  * finds them stored, and they are loaded again after it (it may write
  * them); one registered with QEMU_PLUGIN_CB_NO_REGS only costs the slots a
- * call clobbers. A memory callback (mem) gets meminfo info and the address
- * in plugin_dispatch.jit_acc. */
-static void emit_callback(struct blk *b, const struct plugin_cb *cb, bool mem, unsigned info)
+ * call clobbers. A memory callback gets meminfo info and the address of
+ * access op mem. A reset or uninstall it asks for waits until
+ * the generated code returns to the hart loop (plugin_dispatch.depth stays
+ * 1 meanwhile), as in QEMU, where both take effect later too. */
+static void emit_callback(struct blk *b, const struct plugin_cb *cb, const struct op *mem,
+                          unsigned info)
 {
     struct cg *g = &b->g;
+    if (mem)
+        emit_mem_vaddr(b, mem, RDX);
     rc_drop(b, !cb->no_regs);
-    if (!b->ctx) {
-        emit_ctx_open(g);
-        b->ctx = true;
-        b->no_regs = false;
-        b->owner = NULL;
-    }
-    if (b->owner != cb->owner) {   /* a record's owner never changes */
+    if (!b->owner_known || b->owner != cb->owner) {   /* a record's owner never changes */
         mov_r_imm(g, RAX, (uint64_t)(uintptr_t)cb->owner);
         mov_m_r(g, R14, DISP_OFF(cur), RAX);
         b->owner = cb->owner;
+        b->owner_known = true;
     }
-    if (b->no_regs != cb->no_regs) {
+    if (b->no_regs != (int8_t)cb->no_regs) {
         emit_set_no_regs(g, R14, cb->no_regs);
         b->no_regs = cb->no_regs;
     }
-    mov_r_imm(g, RSI, (uint64_t)(uintptr_t)cb);
-    if (mem) {
-        emit_mem(g, 0, true, 0x8d, RAX, R14, NOREG, 0, DISP_OFF(jit_acc));
-        mov_m_r(g, R14, DISP_OFF(acc), RAX);
-    }
     mov_r_m(g, false, RDI, RBX, HART_OFF(id));                 /* edi = hart id */
-    mov_r_m(g, true, RAX, RSI, (int32_t)offsetof(struct plugin_cb, fn));
     if (mem) {   /* fn(vcpu, info, vaddr, userdata) */
-        mov_r_m(g, true, RCX, RSI, (int32_t)offsetof(struct plugin_cb, userdata));
         mov_r_imm(g, RSI, info);
-        mov_r_m(g, true, RDX, R14, DISP_OFF(jit_acc) + ACC_OFF(vaddr));
+        mov_r_imm(g, RCX, (uint64_t)(uintptr_t)cb->userdata);
     } else {     /* fn(vcpu, userdata) */
-        mov_r_m(g, true, RSI, RSI, (int32_t)offsetof(struct plugin_cb, userdata));
+        mov_r_imm(g, RSI, (uint64_t)(uintptr_t)cb->userdata);
     }
-    emit_rr(g, false, 0xff, 2, RAX);                        /* call rax */
-    if (mem) {
-        emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(acc));   /* acc = NULL */
-        put32(g, 0);
-    }
-    emit_mem(g, 0, false, 0x80, 7, R14, NOREG, 0, DISP_OFF(pending));   /* cmp byte, 0 */
-    put(g, 0);
-    if (b->npending < COLD_PENDING_MAX) {
-        b->npending++;
-        size_t some = jcc32(g, CC_NE);
-        add_cold(b, COLD_PENDING, 0, NULL, some, g->off);
-        return;
-    }
-    size_t none = jcc32(g, CC_E);
-    emit_pending(b, b->owner, b->no_regs, &b->rc);
-    patch_rel32(g, none, g->off);
+    emit_call(b, cb->fn);
 }
 
 /* Whether some memory callback of list, for the accesses of direction dir,
@@ -1023,7 +1017,8 @@ static bool mem_records_read_regs(const struct plugin_cb *list, unsigned dir)
 
 /* The memory records of a plain load or store: inline adds and callbacks
  * (of the access's direction) have host code; false for anything else. */
-static bool emit_mem_records(struct blk *b, const struct plugin_cb *list, unsigned info)
+static bool emit_mem_records(struct blk *b, const struct op *o, const struct plugin_cb *list,
+                             unsigned info)
 {
     struct cg *g = &b->g;
     unsigned dir = (info & PLUGIN_ACC_STORE) ? PMEM_W : PMEM_R;
@@ -1037,7 +1032,7 @@ static bool emit_mem_records(struct blk *b, const struct plugin_cb *list, unsign
         if (cb->kind == PCB_INLINE_ADD)
             emit_inline_add(g, cb);
         else
-            emit_callback(b, cb, true, info);
+            emit_callback(b, cb, o, info);
     }
     return true;
 }
@@ -1088,14 +1083,10 @@ static bool emit_op(struct blk *b, const struct op *o)
         if (cb->kind == PCB_CB && !cb->set_pc) {   /* neither ever changes */
             if (!cb->no_regs)   /* (nor no_regs): a callback that reads no registers */
                 emit_exact_pc(b, o);
-            emit_callback(b, cb, false, 0);
+            emit_callback(b, cb, NULL, 0);
             return true;
         }
-        rc_drop(b, true);
-        if (b->ctx) {   /* plugin_run_cb sets the context itself */
-            emit_ctx_close(g, R14, b->no_regs);
-            b->ctx = false;
-        }
+        rc_drop(b, true);   /* plugin_run_cb nests in the open context */
         emit_exact_pc(b, o);
         mov_r_r(g, RDI, RBX);
         mov_r_imm(g, RSI, (uint64_t)o->imm);
@@ -1107,12 +1098,14 @@ static bool emit_op(struct blk *b, const struct op *o)
         patch_rel32(g, on, g->off);
         return true;
     }
-    case OP_PLUGIN_MEM_PRE:    /* plain loads and stores: note address and value */
+    case OP_PLUGIN_MEM_PRE:    /* plain loads and stores: note what is needed later */
         if (o->rm < OP_LB || o->rm > OP_SD)
             return false;
-        emit_mem(g, 0, true, 0x8d, RAX, xsrc(b, o->rs1), NOREG, 0, (int32_t)o->imm);
-        mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(vaddr), RAX);
-        if (o->rm >= OP_SB) {   /* the value stored, to its size */
+        if (mem_vaddr_kept(o->rm, o->rd, o->rs1)) {
+            emit_mem(g, 0, true, 0x8d, RAX, xsrc(b, o->rs1), NOREG, 0, (int32_t)o->imm);
+            mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(vaddr), RAX);
+        }
+        if (o->rm >= OP_SB && plugin_mem_values) {   /* the value stored, to its size */
             get_x_zx(b, o->rs2, mem_size(o->rm));
             mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
         }
@@ -1128,11 +1121,12 @@ static bool emit_op(struct blk *b, const struct op *o)
         const struct plugin_cb *list = (const struct plugin_cb *)(uintptr_t)o->imm;
         if (mem_records_read_regs(list, store ? PMEM_W : PMEM_R))
             emit_exact_pc(b, o);
-        if (!store) {   /* the value loaded, to its size (a store's is noted before) */
+        if (!store && plugin_mem_values) {   /* the value loaded, to its size */
             get_x_zx(b, o->rd, size);
             mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
         }
-        return emit_mem_records(b, list, info);
+        assert(o > b->tb->ops && o[-1].kind == k);   /* the access is the op before */
+        return emit_mem_records(b, o - 1, list, info);
     }
     case OP_PLUGIN_INLINE:
         emit_inline_add(g, (const struct plugin_cb *)(uintptr_t)o->imm);
@@ -1221,10 +1215,8 @@ static bool op_has_code(unsigned k)
            k <= OP_PLUGIN_MEM_POST);
 }
 
-/* Slots for blocks without plugin ops, and for blocks with them (r14 then
- * holds &plugin_dispatch). Registers kept by calls come first. */
-static const int slots_plain[] = {RBP, R14, R15, R8, R9, R10, R11};
-static const int slots_plugin[] = {RBP, R15, R8, R9, R10, R11};
+/* The slots; registers kept by calls come first. */
+static const int slots[] = {RBP, R15, R8, R9, R10, R11};
 
 bool jit_compile(struct jit *j, struct tb *tb)
 {
@@ -1233,11 +1225,8 @@ bool jit_compile(struct jit *j, struct tb *tb)
     /* Every op needs host code, except that the block's last instruction
      * may be left to the interpreter (a CSR write, ecall, mret...). */
     unsigned n = tb->n_ops, upto = n;
-    bool plugin_ops = false;
     for (unsigned i = 0; i < n; i++) {
         unsigned k = tb->ops[i].kind;
-        if (k >= OP_PLUGIN_CB && k <= OP_PLUGIN_MEM_POST)
-            plugin_ops = true;
         if (op_has_code(k))
             continue;
         if (i == 0 || i != n - 2)
@@ -1254,27 +1243,27 @@ bool jit_compile(struct jit *j, struct tb *tb)
     b->g.cap = j->used + need;
     b->j = j;
     b->tb = tb;
-    b->ncold = b->npending = 0;
-    b->ctx = b->no_regs = false;
-    b->owner = NULL;
+    b->ncold = 0;
+    b->no_regs = CTX_UNKNOWN;
+    b->owner_known = plugin_sole != NULL;
+    b->owner = plugin_sole;
     b->patch[0] = b->patch[1] = 0;
-    b->slot = plugin_ops ? slots_plugin : slots_plain;
-    b->nslot = plugin_ops ? ARRAY_SIZE(slots_plugin) : ARRAY_SIZE(slots_plain);
+    b->slot = slots;
+    b->nslot = ARRAY_SIZE(slots);
     memset(b->rc.guest, -1, sizeof(b->rc.guest));
     b->rc.dirty = 0;
     memset(b->stamp, 0, sizeof(b->stamp));
     b->clock = 0;
     struct cg *g = &b->g;
 
-    /* Checked entry: enter only if the whole block fits the budget. */
+    /* Checked entry: enter only if the whole block fits the budget (counted
+     * first, taken back out of line: a shorter dependency chain through
+     * r12 than computing the count aside). */
     size_t entry = g->off;
-    emit_mem(g, 0, true, 0x8d, RAX, R12, NOREG, 0, (int32_t)tb->n_insns);
-    alu_r_m(g, true, ALU_CMP, RAX, RBX, HART_OFF(limit));
+    alu_r_imm(g, true, ALU_ADD, R12, (int32_t)tb->n_insns);
+    alu_r_m(g, true, ALU_CMP, R12, RBX, HART_OFF(limit));
     add_cold(b, COLD_LIMIT, 0, NULL, jcc32(g, CC_A), 0);
-    mov_r_r(g, R12, RAX);
     size_t body = g->off;
-    if (plugin_ops)
-        mov_r_imm(g, R14, (uint64_t)(uintptr_t)&plugin_dispatch);
 
     bool ok = true;
     for (unsigned i = 0; i < upto && ok; i++)
@@ -1294,11 +1283,8 @@ bool jit_compile(struct jit *j, struct tb *tb)
             emit_leave(b, c->arg ? JIT_EXIT1 : JIT_EXIT0);
             break;
         case COLD_LIMIT:
+            alu_r_imm(g, true, ALU_SUB, R12, (int32_t)tb->n_insns);
             emit_leave(b, JIT_LIMIT);
-            break;
-        case COLD_PENDING:
-            emit_pending(b, c->owner, c->no_regs, &c->rc);
-            patch_rel32(g, jmp32(g), c->resume);
             break;
         default:
             emit_cold_access(b, c);
@@ -1353,8 +1339,9 @@ static void emit_fixed(struct jit *j)
 
     j->leave = g.off;
     mov_m_r(&g, RBX, HART_OFF(icount), R12);
-    mov_r_imm(&g, RCX, (uint64_t)(uintptr_t)&plugin_dispatch);
-    emit_ctx_close(&g, RCX, true);
+    emit_ctx_close(&g, R14);
+    emit_mem(&g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(acc));   /* acc = NULL */
+    put32(&g, 0);
     alu_r_imm(&g, true, ALU_ADD, RSP, 8);
     for (int i = 5; i >= 0; i--) {
         if (saved[i] & 8)
@@ -1374,8 +1361,16 @@ static void emit_fixed(struct jit *j)
     mov_r_r(&g, RBX, RDI);
     mov_r_r(&g, R12, RDX);
     mov_r_m(&g, true, R13, RBX, HART_OFF(dtlb));
+    mov_r_imm(&g, R14, (uint64_t)(uintptr_t)&plugin_dispatch);
+    emit_ctx_open(&g, R14);
+    mov_r_imm(&g, RAX, (uint64_t)(uintptr_t)&plugin_sole);
+    mov_r_m(&g, true, RAX, RAX, 0);
+    mov_m_r(&g, R14, DISP_OFF(cur), RAX);
+    emit_mem(&g, 0, true, 0x8d, RAX, R14, NOREG, 0, DISP_OFF(jit_acc));
+    mov_m_r(&g, R14, DISP_OFF(acc), RAX);
     emit_rr(&g, false, 0xff, 4, RSI);                /* jmp rsi */
 
+    assert(g.off <= g.cap);
     j->fixed = (g.off + 63) & ~(size_t)63;
     j->used = j->fixed;
     const void *fn = j->rx + enter;

@@ -38,6 +38,7 @@ struct tb_cache {
     struct tb **page_tbs;     /* per RAM page: blocks with code on it */
     uint64_t npages;
     uint64_t generation;      /* bumped on every full flush */
+    uint64_t records_gen;     /* plugin_records_generation the host code embeds */
     struct tb_stats stats;
     struct jit *jit;          /* host code for blocks, or NULL */
 };
@@ -136,6 +137,7 @@ void tb_flush_all(struct machine *m)
     }
     c->used_ops = 0;
     jit_reset(c->jit);
+    c->records_gen = plugin_records_generation;
     if (plugin_any)
         plugin_flush(m);
     c->generation++;
@@ -515,9 +517,50 @@ struct tb *tb_find(struct hart *h, uint32_t flags)
     return tb;
 }
 
+/* Generates host code again for every block, because plugin records that
+ * it embeds changed (a reset or uninstall). The blocks, their chains and
+ * what plugins saw of their translation stay as they are. */
+static void regenerate_host_code(struct tb_cache *c)
+{
+    const void *const *labels = exec_labels();
+    c->records_gen = plugin_records_generation;
+    jit_reset(c->jit);
+    for (unsigned i = 0; i < TB_HASH_SIZE; i++) {
+        for (struct tb *tb = c->hash[i]; tb; tb = tb->hash_next) {
+            tb->jit_entry = tb->jit_body = NULL;
+            for (int s = 0; s < 2; s++)
+                tb->jit_patch[s] = tb->jit_stub[s] = NULL;
+            tb->ops[0].h = labels[tb->ops[0].kind];
+            if (!(tb->flags & TBF_SINGLE) && jit_compile(c->jit, tb))
+                tb->ops[0].h = labels[OP_JIT];
+        }
+    }
+    for (unsigned i = 0; i < TB_HASH_SIZE; i++) {
+        for (struct tb *tb = c->hash[i]; tb; tb = tb->hash_next) {
+            for (int s = 0; s < 2; s++) {
+                if (tb->chain[s])
+                    jit_link(c->jit, tb, s, tb->chain[s]);
+            }
+        }
+    }
+}
+
 struct jit_ret tb_jit_run(struct hart *h, const struct tb *tb, uint64_t icount)
 {
-    return jit_run(h->m->tbc->jit, h, tb, icount);
+    struct tb_cache *c = h->m->tbc;
+    if (unlikely(c->records_gen != plugin_records_generation)) {
+        regenerate_host_code(c);
+        if (!tb->jit_body) {   /* interpreted from now on, from its first op */
+            h->icount = icount;
+            return (struct jit_ret){JIT_INTERP, (struct tb *)(uintptr_t)tb};
+        }
+    }
+    struct jit_ret r = jit_run(c->jit, h, tb, icount);
+    /* Resets and uninstalls that callbacks asked for, now that no plugin
+     * code is on the stack. */
+    if (unlikely(plugin_dispatch.pending))
+        plugin_run_pending();
+    return r;
 }
 
 void tb_link(struct hart *h, struct tb *from, int slot, struct tb *to)
