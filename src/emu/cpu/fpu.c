@@ -1,10 +1,22 @@
 /* IEEE 754 binary32/binary64 arithmetic with RISC-V semantics, in integer
- * arithmetic only: rounding modes, accrued flags (tininess after rounding),
- * canonical NaNs, fcvt saturation. The host FPU is never used, so no host
- * state leaks either way. NaN-boxing and the frm/fflags CSRs are the caller's. */
+ * arithmetic: rounding modes, accrued flags (tininess after rounding),
+ * canonical NaNs, fcvt saturation. NaN-boxing and the frm/fflags CSRs are
+ * the caller's.
+ *
+ * Add, subtract, multiply, divide and square root in round-to-nearest also
+ * have a fast path on x86-64 hosts (see host_*): IEEE 754 defines these
+ * results exactly, so the host's SSE unit computes the same bits, and an
+ * exact error term (TwoSum, or an FMA) tells whether the result is inexact.
+ * It is taken only where that is all there is to say: finite operands and
+ * result well inside the normal range (no overflow, underflow, invalid or
+ * division by zero, no NaN to canonicalise), the host in its default mode
+ * (round to nearest, no flush to zero, as fpu_host_sync last saw it);
+ * everything else, and every other operation, is computed in integers. The
+ * fast path may set the host's sticky flags. */
 #include "fpu.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #define FPU_INLINE static inline __attribute__((always_inline))
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -698,30 +710,209 @@ FPU_INLINE uint64_t f_convert(uint64_t x, int rm, uint32_t *flags,
     return round_pack(u.sign, u.exp, u.sig, rm, flags, mb, eb);
 }
 
+/* ---- host fast path ----------------------------------------------------- */
+
+bool fpu_host_fast = true;
+
+#if defined(__x86_64__)
+/* Bounds on the biased exponent of operands and results for the fast path:
+ * far enough from both ends that no intermediate overflows and every error
+ * term is exactly representable. */
+#define HD_LO 64
+#define HD_HI (2046 - 64)
+#define HS_LO 30
+#define HS_HI (254 - 30)
+
+static double d_of(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
+static uint64_t u_of_d(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+static float f_of(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+static uint32_t u_of_f(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+
+static unsigned d_exp(uint64_t u) { return (unsigned)(u >> 52) & 0x7ff; }
+static unsigned s_exp(uint32_t u) { return (u >> 23) & 0xff; }
+
+/* What fpu_host_sync last found: the host in its default floating-point
+ * mode (round to nearest, every exception masked, no flush-to-zero or
+ * denormals-are-zero), and whether it has FMA. Reading the mode costs more
+ * than an operation, so it is not read for each. */
+static bool host_mode_default, host_has_fma;
+
+void fpu_host_sync(void)
+{
+    unsigned csr;
+    __asm__ volatile("stmxcsr %0" : "=m"(csr));
+    host_mode_default = (csr & 0xffc0u) == 0x1f80u;
+    __builtin_cpu_init();
+    host_has_fma = __builtin_cpu_supports("fma");
+}
+
+static bool host_fma(void)
+{
+    return host_has_fma;
+}
+
+static bool host_ok(int rm)
+{
+    return rm == FPU_RNE && host_mode_default && fpu_host_fast;
+}
+
+/* a + b, with TwoSum's exact rounding error err. Operands below half the
+ * largest power of two: neither the sum nor any step of TwoSum overflows,
+ * and a sum that is tiny is exact, so inexact is all there is to raise.
+ * The operands alone decide whether the fast path applies. */
+static bool host_add_d(uint64_t a, uint64_t b, uint64_t *r, uint32_t *flags)
+{
+    if (d_exp(a) > 0x7fc || d_exp(b) > 0x7fc)
+        return false;
+    double x = d_of(a), y = d_of(b), s = x + y;
+    double yy = s - x, err = (x - (s - yy)) + (y - yy);
+    *flags |= err != 0 ? FPU_NX : 0;
+    *r = u_of_d(s);
+    return true;
+}
+
+static bool host_add_s(uint32_t a, uint32_t b, uint32_t *r, uint32_t *flags)
+{
+    if (s_exp(a) > 0xfc || s_exp(b) > 0xfc)
+        return false;
+    float x = f_of(a), y = f_of(b), s = x + y;
+    float yy = s - x, err = (x - (s - yy)) + (y - yy);
+    *flags |= err != 0 ? FPU_NX : 0;
+    *r = u_of_f(s);
+    return true;
+}
+
+/* Multiplication, division and square root check exactness with an FMA:
+ * the error a*b - p, the remainder a - q*b and a - s*s are exact there. */
+__attribute__((target("fma")))
+static bool host_mul_d(uint64_t a, uint64_t b, uint64_t *r, uint32_t *flags)
+{
+    unsigned ea = d_exp(a), eb = d_exp(b);
+    if (ea < HD_LO || ea > HD_HI || eb < HD_LO || eb > HD_HI)
+        return false;
+    double x = d_of(a), y = d_of(b), p = x * y;
+    unsigned ep = d_exp(u_of_d(p));
+    if (ep < HD_LO || ep > HD_HI)
+        return false;
+    *flags |= __builtin_fma(x, y, -p) != 0 ? FPU_NX : 0;
+    *r = u_of_d(p);
+    return true;
+}
+
+__attribute__((target("fma")))
+static bool host_div_d(uint64_t a, uint64_t b, uint64_t *r, uint32_t *flags)
+{
+    unsigned ea = d_exp(a), eb = d_exp(b);
+    if (ea < HD_LO || ea > HD_HI || eb < HD_LO || eb > HD_HI)
+        return false;
+    double x = d_of(a), y = d_of(b), q = x / y;
+    unsigned eq = d_exp(u_of_d(q));
+    if (eq < HD_LO || eq > HD_HI)
+        return false;
+    *flags |= __builtin_fma(-q, y, x) != 0 ? FPU_NX : 0;
+    *r = u_of_d(q);
+    return true;
+}
+
+__attribute__((target("fma")))
+static bool host_sqrt_d(uint64_t a, uint64_t *r, uint32_t *flags)
+{
+    unsigned ea = d_exp(a);
+    if ((a >> 63) || ea < HD_LO || ea > HD_HI)
+        return false;
+    double x = d_of(a), s = __builtin_sqrt(x);
+    *flags |= __builtin_fma(-s, s, x) != 0 ? FPU_NX : 0;
+    *r = u_of_d(s);
+    return true;
+}
+
+__attribute__((target("fma")))
+static bool host_mul_s(uint32_t a, uint32_t b, uint32_t *r, uint32_t *flags)
+{
+    unsigned ea = s_exp(a), eb = s_exp(b);
+    if (ea < HS_LO || ea > HS_HI || eb < HS_LO || eb > HS_HI)
+        return false;
+    float x = f_of(a), y = f_of(b), p = x * y;
+    unsigned ep = s_exp(u_of_f(p));
+    if (ep < HS_LO || ep > HS_HI)
+        return false;
+    *flags |= __builtin_fmaf(x, y, -p) != 0 ? FPU_NX : 0;
+    *r = u_of_f(p);
+    return true;
+}
+
+__attribute__((target("fma")))
+static bool host_div_s(uint32_t a, uint32_t b, uint32_t *r, uint32_t *flags)
+{
+    unsigned ea = s_exp(a), eb = s_exp(b);
+    if (ea < HS_LO || ea > HS_HI || eb < HS_LO || eb > HS_HI)
+        return false;
+    float x = f_of(a), y = f_of(b), q = x / y;
+    unsigned eq = s_exp(u_of_f(q));
+    if (eq < HS_LO || eq > HS_HI)
+        return false;
+    *flags |= __builtin_fmaf(-q, y, x) != 0 ? FPU_NX : 0;
+    *r = u_of_f(q);
+    return true;
+}
+
+__attribute__((target("fma")))
+static bool host_sqrt_s(uint32_t a, uint32_t *r, uint32_t *flags)
+{
+    unsigned ea = s_exp(a);
+    if ((a >> 31) || ea < HS_LO || ea > HS_HI)
+        return false;
+    float x = f_of(a), s = __builtin_sqrtf(x);
+    *flags |= __builtin_fmaf(-s, s, x) != 0 ? FPU_NX : 0;
+    *r = u_of_f(s);
+    return true;
+}
+
+#define HOST_ADD_D(a, b, rm, flags) do { uint64_t r_; \
+    if (host_ok(rm) && host_add_d(a, b, &r_, flags)) return r_; } while (0)
+#define HOST_ADD_S(a, b, rm, flags) do { uint32_t r_; \
+    if (host_ok(rm) && host_add_s(a, b, &r_, flags)) return r_; } while (0)
+#define HOST_FMA_OP(call, T, rm) do { T r_; \
+    if (host_ok(rm) && host_fma() && call) return r_; } while (0)
+#else
+void fpu_host_sync(void)
+{
+}
+
+#define HOST_ADD_D(a, b, rm, flags) do { } while (0)
+#define HOST_ADD_S(a, b, rm, flags) do { } while (0)
+#define HOST_FMA_OP(call, T, rm) do { } while (0)
+#endif
+
 /* ---- public entry points ------------------------------------------------ */
 
 uint32_t fpu_add_s(uint32_t a, uint32_t b, int rm, uint32_t *flags)
 {
+    HOST_ADD_S(a, b, rm, flags);
     return (uint32_t)f_add(a, b, rm, flags, S_MB, S_EB);
 }
 
 uint32_t fpu_sub_s(uint32_t a, uint32_t b, int rm, uint32_t *flags)
 {
+    HOST_ADD_S(a, b ^ 0x80000000u, rm, flags);
     return (uint32_t)f_add(a, b ^ 0x80000000u, rm, flags, S_MB, S_EB);
 }
 
 uint32_t fpu_mul_s(uint32_t a, uint32_t b, int rm, uint32_t *flags)
 {
+    HOST_FMA_OP(host_mul_s(a, b, &r_, flags), uint32_t, rm);
     return (uint32_t)f_mul(a, b, rm, flags, S_MB, S_EB);
 }
 
 uint32_t fpu_div_s(uint32_t a, uint32_t b, int rm, uint32_t *flags)
 {
+    HOST_FMA_OP(host_div_s(a, b, &r_, flags), uint32_t, rm);
     return (uint32_t)f_div(a, b, rm, flags, S_MB, S_EB);
 }
 
 uint32_t fpu_sqrt_s(uint32_t a, int rm, uint32_t *flags)
 {
+    HOST_FMA_OP(host_sqrt_s(a, &r_, flags), uint32_t, rm);
     return (uint32_t)f_sqrt(a, rm, flags, S_MB, S_EB);
 }
 
@@ -762,26 +953,31 @@ uint64_t fpu_class_s(uint32_t a)
 
 uint64_t fpu_add_d(uint64_t a, uint64_t b, int rm, uint32_t *flags)
 {
+    HOST_ADD_D(a, b, rm, flags);
     return f_add(a, b, rm, flags, D_MB, D_EB);
 }
 
 uint64_t fpu_sub_d(uint64_t a, uint64_t b, int rm, uint32_t *flags)
 {
+    HOST_ADD_D(a, b ^ (1ull << 63), rm, flags);
     return f_add(a, b ^ (1ull << 63), rm, flags, D_MB, D_EB);
 }
 
 uint64_t fpu_mul_d(uint64_t a, uint64_t b, int rm, uint32_t *flags)
 {
+    HOST_FMA_OP(host_mul_d(a, b, &r_, flags), uint64_t, rm);
     return f_mul(a, b, rm, flags, D_MB, D_EB);
 }
 
 uint64_t fpu_div_d(uint64_t a, uint64_t b, int rm, uint32_t *flags)
 {
+    HOST_FMA_OP(host_div_d(a, b, &r_, flags), uint64_t, rm);
     return f_div(a, b, rm, flags, D_MB, D_EB);
 }
 
 uint64_t fpu_sqrt_d(uint64_t a, int rm, uint32_t *flags)
 {
+    HOST_FMA_OP(host_sqrt_d(a, &r_, flags), uint64_t, rm);
     return f_sqrt(a, rm, flags, D_MB, D_EB);
 }
 

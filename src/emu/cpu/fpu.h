@@ -1,12 +1,16 @@
 /* IEEE 754 binary32/binary64 arithmetic with RISC-V semantics: the five
  * rounding modes, the accrued exception flags, canonical NaNs, fcvt
- * saturation. Pure functions of their inputs: no host floating-point state
- * leaks in or out (the host's rounding mode and flags are restored).
+ * saturation. Pure functions of their inputs: the host's floating-point
+ * mode never changes a result. A fast path on the host FPU is taken only
+ * while the host is in its default mode (round to nearest, no flush to
+ * zero), as fpu_host_sync last found it; it may set the host's sticky flags
+ * and never changes its mode.
  * NaN-boxing of single-precision values in 64-bit registers is the caller's
  * job: these functions take and return raw 32-bit patterns for S. */
 #ifndef REPRISE_FPU_H
 #define REPRISE_FPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Rounding modes, as encoded in the rm field and frm. */
@@ -24,6 +28,15 @@ enum fpu_rm {
 #define FPU_OF 0x04u  /* overflow */
 #define FPU_DZ 0x08u  /* divide by zero */
 #define FPU_NV 0x10u  /* invalid */
+
+/* Whether the host fast path may be used (tests turn it off to check the
+ * integer path on the same inputs). */
+extern bool fpu_host_fast;
+
+/* Looks at the host's floating-point mode (and FPU) again: call it before
+ * running guest code and after anything that may change the mode. Until
+ * the first call the fast path is off. */
+void fpu_host_sync(void);
 
 #define FPU_CANON_NAN_S 0x7fc00000u
 #define FPU_CANON_NAN_D 0x7ff8000000000000ull

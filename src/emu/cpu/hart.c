@@ -7,6 +7,7 @@
 
 #include "cpu.h"
 #include "csr.h"
+#include "fpu.h"
 #include "emu/machine.h"
 #include "mmu.h"
 #include "plugins/plugin.h"
@@ -201,6 +202,7 @@ int hart_sfence_vma(struct hart *h, uint64_t va, unsigned asid_reg)
 void hart_run(struct hart *h, uint64_t turn_end)
 {
     struct machine *m = h->m;
+    fpu_host_sync();   /* (plugin code run meanwhile may have changed the mode) */
     while (!m->stop_requested && !m->reset_requested) {
         machine_update_timers(m, h);
         /* A pending interrupt wakes wfi, even one that is disabled. */
