@@ -50,11 +50,27 @@ static void hex(const uint8_t *d, size_t n, char *out)
         sprintf(out + 2 * i, "%02x", d[i]);
 }
 
+/* As QEMU does, warns of a network that no card is attached to. */
+static void warn_unused_netdevs(const struct machine_config *cfg)
+{
+    for (int i = 0; i < cfg->nnetdevs; i++) {
+        bool used = false;
+        for (int k = 0; k < cfg->nvirtio; k++)
+            used |= cfg->virtio[k].kind == VIRTIO_KIND_NET && cfg->virtio[k].netdev == i;
+        if (!used)
+            fprintf(stderr, "reprise: warning: netdev %s has no network card, so the guest "
+                    "cannot reach it (add -device virtio-net-device,netdev=%s)\n",
+                    cfg->netdevs[i].id, cfg->netdevs[i].id);
+    }
+}
+
 /* Builds, runs and finishes a machine over nd. Returns the process status. */
 static int run_machine(struct cli *cli, const struct machine_config *cfg, struct nd *nd,
                        const char *verb, uint64_t *insns, uint8_t digest[32])
 {
     struct machine *m = NULL;
+    if (nd_mode(nd) != ND_REPLAY)
+        warn_unused_netdevs(cfg);
     int r = machine_create(cfg, nd, &m);
     if (r) {
         fail(r);

@@ -8,7 +8,8 @@
 # must be in the log, and replay must not open a single socket (checked
 # with strace when it works here) nor bind the forwarded port (which this
 # script holds during an extra replay). Finally a hostfwd rule on a port in
-# use must fail in one sentence, and a plain run must pass.
+# use must fail in one sentence, a plain run must pass, and a netdev
+# without a card must give a warning.
 . "$(dirname "$0")/lib.sh"
 elf=tests/guest/virtio_net.elf
 [ -f "$elf" ] || { echo "SKIP: $elf is not built"; exit 77; }
@@ -137,4 +138,12 @@ wait $holder 2>/dev/null
 # 5. A plain run.
 REPRISE="$REPRISE" "$srcdir/tests/guest/run-net.sh" "$elf" >"$WORK/run.out" 2>&1 ||
     fail "plain run failed: $(tail -n 3 "$WORK/run.out")"
+
+# 6. A network without a card: a warning naming it, and the run goes on.
+# shellcheck disable=SC2086
+"$REPRISE" run -M virt -m 128M -bios none -kernel tests/guest/rv64i_alu.elf -nographic \
+    -netdev user,id=lonely </dev/null >"$WORK/lonely.out" 2>&1 ||
+    fail "a run with an unused netdev failed: $(tail -n 3 "$WORK/lonely.out")"
+grep -q "warning: netdev lonely has no network card" "$WORK/lonely.out" ||
+    fail "no warning for a netdev without a card: $(cat "$WORK/lonely.out")"
 finish
