@@ -418,10 +418,12 @@ static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op
     c->rc = b->rc;
 }
 
-/* Closes the dispatch context before a call into the emulator. */
+/* Closes the dispatch context before a call into the emulator (when no
+ * plugin is loaded nothing reads it, and the stores are left out). */
 static void emit_ctx_close_for_call(struct blk *b)
 {
-    emit_ctx_close(&b->g, R14);
+    if (plugin_any)
+        emit_ctx_close(&b->g, R14);
 }
 
 /* Opens it again after that call, as cold path c (or the block, when c is
@@ -429,6 +431,8 @@ static void emit_ctx_close_for_call(struct blk *b)
 static void emit_ctx_reopen(struct blk *b, const struct cold *c)
 {
     struct cg *g = &b->g;
+    if (!plugin_any)
+        return;
     bool known = c ? c->owner_known : b->owner_known;
     const struct plugin *owner = c ? c->owner : b->owner;
     int no_regs = c ? c->no_regs : b->no_regs;
