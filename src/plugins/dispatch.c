@@ -290,24 +290,36 @@ static __attribute__((noinline, cold)) bool run_cb_slow(struct hart *h,
     return false;
 }
 
-/* The common case is kept short: a plain callback called from translated
- * code, where no plugin code is on the stack (depth 0, so the context to
- * restore afterwards is empty). */
-bool plugin_run_cb(struct hart *h, const struct plugin_cb *cb)
+/* The context of a record's callback when no plugin code is on the stack
+ * (depth 0, so the context to restore afterwards is empty): opened, then
+ * closed, with the resets and uninstalls asked for meanwhile run. */
+static inline void open_top(struct hart *h, const struct plugin_cb *cb)
 {
-    if (unlikely(cb->kind != PCB_CB || cb->set_pc || plugin_dispatch.depth))
-        return run_cb_slow(h, cb);
     plugin_dispatch.cur = cb->owner;
     plugin_dispatch.hart = h;
     plugin_dispatch.depth = 1;
     plugin_dispatch.no_regs = cb->no_regs;
-    ((cb_vcpu_ud_t)cb->fn)((unsigned)h->id, cb->userdata);
+}
+
+static inline void close_top(void)
+{
     plugin_dispatch.cur = NULL;
     plugin_dispatch.hart = NULL;
     plugin_dispatch.depth = 0;
     plugin_dispatch.no_regs = false;
     if (unlikely(plugin_dispatch.pending))
         plugin_run_pending();
+}
+
+/* The common case is kept short: a plain callback called from translated
+ * code, where no plugin code is on the stack. */
+bool plugin_run_cb(struct hart *h, const struct plugin_cb *cb)
+{
+    if (unlikely(cb->kind != PCB_CB || cb->set_pc || plugin_dispatch.depth))
+        return run_cb_slow(h, cb);
+    open_top(h, cb);
+    ((cb_vcpu_ud_t)cb->fn)((unsigned)h->id, cb->userdata);
+    close_top();
     return false;
 }
 
@@ -332,18 +344,10 @@ void plugin_run_mem_cb(struct hart *h, const struct plugin_cb *cb,
     case PCB_MEM_CB:
         if (likely(plugin_dispatch.depth == 0)) {   /* as in plugin_run_cb */
             plugin_dispatch.acc = acc;
-            plugin_dispatch.cur = cb->owner;
-            plugin_dispatch.hart = h;
-            plugin_dispatch.depth = 1;
-            plugin_dispatch.no_regs = cb->no_regs;
+            open_top(h, cb);
             ((cb_mem_t)cb->fn)((unsigned)h->id, meminfo_of(acc), acc->vaddr, cb->userdata);
             plugin_dispatch.acc = NULL;
-            plugin_dispatch.cur = NULL;
-            plugin_dispatch.hart = NULL;
-            plugin_dispatch.depth = 0;
-            plugin_dispatch.no_regs = false;
-            if (unlikely(plugin_dispatch.pending))
-                plugin_run_pending();
+            close_top();
         } else {
             const struct plugin_mem_access *outer = plugin_dispatch.acc;
             plugin_dispatch.acc = acc;

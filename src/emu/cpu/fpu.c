@@ -733,22 +733,21 @@ static unsigned s_exp(uint32_t u) { return (u >> 23) & 0xff; }
 
 /* What fpu_host_sync last found: the host in its default floating-point
  * mode (round to nearest, every exception masked, no flush-to-zero or
- * denormals-are-zero), and whether it has FMA. Reading the mode costs more
- * than an operation, so it is not read for each. */
+ * denormals-are-zero). Reading the mode costs more than an operation, so it
+ * is not read for each. And whether the host has FMA (asked once). */
 static bool host_mode_default, host_has_fma;
 
 void fpu_host_sync(void)
 {
+    static bool asked;
     unsigned csr;
     __asm__ volatile("stmxcsr %0" : "=m"(csr));
     host_mode_default = (csr & 0xffc0u) == 0x1f80u;
-    __builtin_cpu_init();
-    host_has_fma = __builtin_cpu_supports("fma");
-}
-
-static bool host_fma(void)
-{
-    return host_has_fma;
+    if (unlikely(!asked)) {
+        __builtin_cpu_init();
+        host_has_fma = __builtin_cpu_supports("fma");
+        asked = true;
+    }
 }
 
 static bool host_ok(int rm)
@@ -873,7 +872,7 @@ static bool host_sqrt_s(uint32_t a, uint32_t *r, uint32_t *flags)
 #define HOST_ADD_S(a, b, rm, flags) do { uint32_t r_; \
     if (host_ok(rm) && host_add_s(a, b, &r_, flags)) return r_; } while (0)
 #define HOST_FMA_OP(call, T, rm) do { T r_; \
-    if (host_ok(rm) && host_fma() && call) return r_; } while (0)
+    if (host_ok(rm) && host_has_fma && call) return r_; } while (0)
 #else
 void fpu_host_sync(void)
 {

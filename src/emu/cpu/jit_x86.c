@@ -320,31 +320,30 @@ static void store_x(struct cg *g, unsigned xr, int r)
  * after a callback set them or a reopen. */
 enum { CTX_UNKNOWN = -1 };
 
-static void emit_set_no_regs(struct cg *g, int base, bool on)
+static void emit_set_no_regs(struct cg *g, bool on)
 {
-    emit_mem(g, 0, false, 0xc6, 0, base, NOREG, 0, DISP_OFF(no_regs));
+    emit_mem(g, 0, false, 0xc6, 0, R14, NOREG, 0, DISP_OFF(no_regs));
     put(g, on);
 }
 
-/* Opens it (at base): hart = rbx, depth = 1. */
-static void emit_ctx_open(struct cg *g, int base)
+/* Opens it: hart = rbx, depth = 1. */
+static void emit_ctx_open(struct cg *g)
 {
-    mov_m_r(g, base, DISP_OFF(hart), RBX);
-    emit_mem(g, 0, false, 0xc7, 0, base, NOREG, 0, DISP_OFF(depth));   /* depth = 1 */
+    mov_m_r(g, R14, DISP_OFF(hart), RBX);
+    emit_mem(g, 0, false, 0xc7, 0, R14, NOREG, 0, DISP_OFF(depth));   /* depth = 1 */
     put32(g, 1);
 }
 
-/* Closes it (at base), with stores of immediates: no register or flag
- * changes. */
-static void emit_ctx_close(struct cg *g, int base)
+/* Closes it, with stores of immediates: no register or flag changes. */
+static void emit_ctx_close(struct cg *g)
 {
-    emit_mem(g, 0, true, 0xc7, 0, base, NOREG, 0, DISP_OFF(cur));      /* cur = NULL */
+    emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(cur));      /* cur = NULL */
     put32(g, 0);
-    emit_mem(g, 0, true, 0xc7, 0, base, NOREG, 0, DISP_OFF(hart));     /* hart = NULL */
+    emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(hart));     /* hart = NULL */
     put32(g, 0);
-    emit_mem(g, 0, false, 0xc7, 0, base, NOREG, 0, DISP_OFF(depth));   /* depth = 0 */
+    emit_mem(g, 0, false, 0xc7, 0, R14, NOREG, 0, DISP_OFF(depth));   /* depth = 0 */
     put32(g, 0);
-    emit_set_no_regs(g, base, false);
+    emit_set_no_regs(g, false);
 }
 
 /* ---- guest registers in host registers --------------------------------- */
@@ -423,27 +422,23 @@ static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op
 static void emit_ctx_close_for_call(struct blk *b)
 {
     if (plugin_any)
-        emit_ctx_close(&b->g, R14);
+        emit_ctx_close(&b->g);
 }
 
-/* Opens it again after that call, as cold path c (or the block, when c is
- * NULL) had it; clobbers rax and rcx. */
+/* Opens it again after that call, as it was where cold path c branched;
+ * clobbers rax. */
 static void emit_ctx_reopen(struct blk *b, const struct cold *c)
 {
     struct cg *g = &b->g;
     if (!plugin_any)
         return;
-    bool known = c ? c->owner_known : b->owner_known;
-    const struct plugin *owner = c ? c->owner : b->owner;
-    int no_regs = c ? c->no_regs : b->no_regs;
-    int base = R14;
-    emit_ctx_open(g, base);
-    if (known && owner) {
-        mov_r_imm(g, RAX, (uint64_t)(uintptr_t)owner);
-        mov_m_r(g, base, DISP_OFF(cur), RAX);
+    emit_ctx_open(g);
+    if (c->owner_known && c->owner) {
+        mov_r_imm(g, RAX, (uint64_t)(uintptr_t)c->owner);
+        mov_m_r(g, R14, DISP_OFF(cur), RAX);
     }
-    if (no_regs == 1)
-        emit_set_no_regs(g, base, true);
+    if (c->no_regs == 1)
+        emit_set_no_regs(g, true);
 }
 
 /* Stores the dirty slots of s (movs: flags survive). */
@@ -481,17 +476,22 @@ static void rc_flush(struct blk *b)
     b->rc.dirty = 0;
 }
 
+/* Empties slot i, storing it first when dirty. */
+static void rc_evict(struct blk *b, unsigned i)
+{
+    if (b->rc.dirty & (1u << i))
+        store_x(&b->g, (unsigned)b->rc.guest[i], b->slot[i]);
+    b->rc.dirty &= (uint8_t)~(1u << i);
+    b->rc.guest[i] = -1;
+}
+
 /* Before a call to C: gives up the slots the call clobbers (dirty ones
  * stored); all = every slot (the callee may change h->x[]). */
 static void rc_drop(struct blk *b, bool all)
 {
     for (unsigned i = 0; i < b->nslot; i++) {
-        if (b->rc.guest[i] < 0 || !(all || rc_volatile(b->slot[i])))
-            continue;
-        if (b->rc.dirty & (1u << i))
-            store_x(&b->g, (unsigned)b->rc.guest[i], b->slot[i]);
-        b->rc.dirty &= (uint8_t)~(1u << i);
-        b->rc.guest[i] = -1;
+        if (b->rc.guest[i] >= 0 && (all || rc_volatile(b->slot[i])))
+            rc_evict(b, i);
     }
 }
 
@@ -518,9 +518,7 @@ static unsigned rc_take(struct blk *b, unsigned xr)
         if (b->stamp[i] < b->stamp[v])
             v = i;
     }
-    if (b->rc.dirty & (1u << v))
-        store_x(&b->g, (unsigned)b->rc.guest[v], b->slot[v]);
-    b->rc.dirty &= (uint8_t)~(1u << v);
+    rc_evict(b, v);
 found:
     b->rc.guest[v] = (int8_t)xr;
     return v;
@@ -995,7 +993,7 @@ static void emit_callback(struct blk *b, const struct plugin_cb *cb, const struc
         b->owner_known = true;
     }
     if (b->no_regs != (int8_t)cb->no_regs) {
-        emit_set_no_regs(g, R14, cb->no_regs);
+        emit_set_no_regs(g, cb->no_regs);
         b->no_regs = cb->no_regs;
     }
     mov_r_m(g, false, RDI, RBX, HART_OFF(id));                 /* edi = hart id */
@@ -1343,7 +1341,7 @@ static void emit_fixed(struct jit *j)
 
     j->leave = g.off;
     mov_m_r(&g, RBX, HART_OFF(icount), R12);
-    emit_ctx_close(&g, R14);
+    emit_ctx_close(&g);
     emit_mem(&g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(acc));   /* acc = NULL */
     put32(&g, 0);
     alu_r_imm(&g, true, ALU_ADD, RSP, 8);
@@ -1366,7 +1364,7 @@ static void emit_fixed(struct jit *j)
     mov_r_r(&g, R12, RDX);
     mov_r_m(&g, true, R13, RBX, HART_OFF(dtlb));
     mov_r_imm(&g, R14, (uint64_t)(uintptr_t)&plugin_dispatch);
-    emit_ctx_open(&g, R14);
+    emit_ctx_open(&g);
     mov_r_imm(&g, RAX, (uint64_t)(uintptr_t)&plugin_sole);
     mov_r_m(&g, true, RAX, RAX, 0);
     mov_m_r(&g, R14, DISP_OFF(cur), RAX);
