@@ -9,7 +9,9 @@
  * unchanged (the skipped addi did not retire), unless a trap came between;
  * set_pc from a callback registered with QEMU_PLUGIN_CB_RW_REGS (no _PC), at
  * the start of every block, returns and changes nothing; a register write
- * from a callback registered with QEMU_PLUGIN_CB_NO_REGS is refused.
+ * from a callback registered with QEMU_PLUGIN_CB_NO_REGS is refused, also
+ * as the first callback of a block entered from one whose last callback
+ * reads registers.
  * With mode=refused (record and replay refuse both writes), every set_pc
  * must return and the addi then runs as usual. */
 #include "conform.h"
@@ -139,14 +141,16 @@ static void tb_trans(struct qemu_plugin_tb *tb, void *udata)
         uint64_t va = qemu_plugin_insn_vaddr(insn);
         uint32_t bits = 0;
         size_t len = qemu_plugin_insn_data(insn, &bits, sizeof(bits));
-        qemu_plugin_register_vcpu_insn_exec_cb(insn, insn_check, QEMU_PLUGIN_CB_R_REGS,
-                                               (void *)(uintptr_t)va);
-        if (i == 0) {
-            qemu_plugin_register_vcpu_insn_exec_cb(insn, plain_exec, QEMU_PLUGIN_CB_RW_REGS,
-                                                   (void *)(uintptr_t)va);
+        /* First in the block, right after the previous block's last
+         * callback, which reads registers. */
+        if (i == 0)
             qemu_plugin_register_vcpu_insn_exec_cb(insn, noregs_exec, QEMU_PLUGIN_CB_NO_REGS,
                                                    NULL);
-        }
+        qemu_plugin_register_vcpu_insn_exec_cb(insn, insn_check, QEMU_PLUGIN_CB_R_REGS,
+                                               (void *)(uintptr_t)va);
+        if (i == 0)
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, plain_exec, QEMU_PLUGIN_CB_RW_REGS,
+                                                   (void *)(uintptr_t)va);
         if (len == 4 && (bits & 0x707f) == 0x13)     /* addi */
             qemu_plugin_register_vcpu_insn_exec_cb(insn, addi_exec, QEMU_PLUGIN_CB_RW_REGS_PC,
                                                    (void *)(uintptr_t)bits);

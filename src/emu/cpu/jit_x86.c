@@ -49,10 +49,10 @@
 #define JIT_OP_BYTES 192u
 #define JIT_BLOCK_BYTES 128u
 
-/* Registers inside generated code: rbx = the hart (x[] at offset 0),
- * r12 = icount, r13 = h->dtlb, r14 = &plugin_dispatch (callee-saved, so
- * they survive calls to C); rbp, r8-r11 and r15 hold guest registers (the
- * slots, see below); rax, rcx, rdx, rsi, rdi are scratch and [rsp] is an
+/* Registers inside generated code: rbx = the hart (x[] at offset 0) and
+ * r12 = icount (callee-saved, so they survive calls to C); rbp, r13-r15
+ * and r8-r11 hold guest registers (the slots, see below); rax, rcx, rdx,
+ * rsi, rdi are scratch and [rsp] is an
  * 8-byte scratch slot. The stack is 16-byte aligned, so calls to C need no
  * adjustment. */
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
@@ -83,7 +83,7 @@ struct jit {
     const char *state;  /* what jit_describe says */
     size_t used;        /* bytes in use */
     size_t fixed;       /* the enter and leave code at the start, kept by jit_reset */
-    jit_enter_fn enter; /* saves host registers, sets up rbx/r12/r13, jumps to code */
+    jit_enter_fn enter; /* saves host registers, sets up rbx/r12, jumps to code */
     size_t leave;       /* offset of the code that stores icount and returns */
 };
 
@@ -304,9 +304,11 @@ static void store_x(struct cg *g, unsigned xr, int r)
     mov_m_r(g, RBX, HART_X(xr), r);
 }
 
-/* The dispatch context around callbacks (plugins/plugin.h), at r14.
+/* The dispatch context around callbacks (plugins/plugin.h), addressed
+ * through rcx where needed (rare: no host register is kept for it).
  * Generated code runs with it open (plugin_dispatch.hart = the hart,
- * depth = 1, cur = plugin_sole, acc = &jit_acc: the enter code opens it),
+ * depth = 1, cur = plugin_sole, no_regs = true, acc = &jit_acc: the enter
+ * code opens it),
  * so that consecutive callbacks, in one block or in blocks chained to each
  * other, need not open it again; blocks with callbacks set cur and no_regs
  * as their callbacks need. Nothing but host code that never reads the
@@ -314,34 +316,43 @@ static void store_x(struct cg *g, unsigned xr, int r)
  * it) runs meanwhile: it is closed (all zero) around every call into the
  * rest of the emulator (an mmu slow path) and by the leave code. */
 
-/* What a block knows of plugin_dispatch.cur and .no_regs: cur is
- * plugin_sole at block entry (every block leaves it so) and no_regs
- * unknown (a chained block may have left anything there); both are exact
- * after a callback set them or a reopen. */
-enum { CTX_UNKNOWN = -1 };
+/* What a block knows of plugin_dispatch.cur and .no_regs: at block entry
+ * cur is plugin_sole (every block leaves it so) and no_regs is true (a
+ * block that cleared it for a callback that reads registers sets it again
+ * before jumping to another block), so that the usual callbacks, which
+ * read no registers, cost no store to the context. */
 
+/* rcx = &plugin_dispatch */
+static void emit_ctx_base(struct cg *g)
+{
+    mov_r_imm(g, RCX, (uint64_t)(uintptr_t)&plugin_dispatch);
+}
+
+/* (with rcx = &plugin_dispatch) */
 static void emit_set_no_regs(struct cg *g, bool on)
 {
-    emit_mem(g, 0, false, 0xc6, 0, R14, NOREG, 0, DISP_OFF(no_regs));
+    emit_mem(g, 0, false, 0xc6, 0, RCX, NOREG, 0, DISP_OFF(no_regs));
     put(g, on);
 }
 
-/* Opens it: hart = rbx, depth = 1. */
+/* Opens it: hart = rbx, depth = 1; leaves rcx = &plugin_dispatch. */
 static void emit_ctx_open(struct cg *g)
 {
-    mov_m_r(g, R14, DISP_OFF(hart), RBX);
-    emit_mem(g, 0, false, 0xc7, 0, R14, NOREG, 0, DISP_OFF(depth));   /* depth = 1 */
+    emit_ctx_base(g);
+    mov_m_r(g, RCX, DISP_OFF(hart), RBX);
+    emit_mem(g, 0, false, 0xc7, 0, RCX, NOREG, 0, DISP_OFF(depth));   /* depth = 1 */
     put32(g, 1);
 }
 
-/* Closes it, with stores of immediates: no register or flag changes. */
+/* Closes it, with stores of immediates: flags survive; clobbers rcx. */
 static void emit_ctx_close(struct cg *g)
 {
-    emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(cur));      /* cur = NULL */
+    emit_ctx_base(g);
+    emit_mem(g, 0, true, 0xc7, 0, RCX, NOREG, 0, DISP_OFF(cur));      /* cur = NULL */
     put32(g, 0);
-    emit_mem(g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(hart));     /* hart = NULL */
+    emit_mem(g, 0, true, 0xc7, 0, RCX, NOREG, 0, DISP_OFF(hart));     /* hart = NULL */
     put32(g, 0);
-    emit_mem(g, 0, false, 0xc7, 0, R14, NOREG, 0, DISP_OFF(depth));   /* depth = 0 */
+    emit_mem(g, 0, false, 0xc7, 0, RCX, NOREG, 0, DISP_OFF(depth));   /* depth = 0 */
     put32(g, 0);
     emit_set_no_regs(g, false);
 }
@@ -353,9 +364,10 @@ static void emit_ctx_close(struct cg *g)
  * and dirty slots are stored back to the hart before anything that reads
  * h->x[] runs (an exit, a slow path, a callback that reads registers). A
  * block starts and ends with every slot empty, so blocks chain without
- * agreeing on anything. Slots are rbp and r15 (kept by calls to C) and
- * r8-r11 (lost by them). */
-#define RC_MAX 6
+ * agreeing on anything. Slots are rbp and r13-r15 (kept by calls to C),
+ * then r8-r11 (lost by them); guest registers take the kept ones first,
+ * so that blocks with callbacks reload as little as possible. */
+#define RC_MAX 8
 
 /* Which guest register each slot holds (-1: none) and which slots are newer
  * than h->x[]. Cold paths keep a copy of it as it was where they branch. */
@@ -377,7 +389,7 @@ enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE };
 struct cold {
     uint8_t kind;
     uint8_t arg;       /* exit slot */
-    int8_t no_regs;    /* plugin_dispatch.no_regs there (or CTX_UNKNOWN) */
+    bool no_regs;      /* plugin_dispatch.no_regs there */
     bool owner_known;  /* plugin_dispatch.cur there is owner */
     const struct plugin *owner;
     const struct op *op;
@@ -393,7 +405,7 @@ struct blk {
     struct cold cold[2 * (TB_MAX_INSNS + 2)];
     unsigned ncold;
     size_t patch[2];   /* rel32 of each exit's jump, or 0 */
-    int8_t no_regs;    /* plugin_dispatch.no_regs here (or CTX_UNKNOWN) */
+    bool no_regs;      /* plugin_dispatch.no_regs here */
     bool owner_known;  /* plugin_dispatch.cur here is owner */
     const struct plugin *owner;
     const int *slot;   /* host register of each slot */
@@ -435,9 +447,9 @@ static void emit_ctx_reopen(struct blk *b, const struct cold *c)
     emit_ctx_open(g);
     if (c->owner_known && c->owner) {
         mov_r_imm(g, RAX, (uint64_t)(uintptr_t)c->owner);
-        mov_m_r(g, R14, DISP_OFF(cur), RAX);
+        mov_m_r(g, RCX, DISP_OFF(cur), RAX);
     }
-    if (c->no_regs == 1)
+    if (c->no_regs)
         emit_set_no_regs(g, true);
 }
 
@@ -506,11 +518,14 @@ static int rc_find(const struct blk *b, unsigned xr)
 
 /* A free slot for xr: an empty one, or the least recently used (stored
  * first when dirty). The registers of the op being emitted were used last,
- * so they are never chosen (an op names at most three). */
+ * so they are never chosen (an op names at most three). x0 looks for an
+ * empty slot from the end (a register calls clobber): it costs one xor to
+ * reload, so a kept slot is better spent on another register. */
 static unsigned rc_take(struct blk *b, unsigned xr)
 {
     unsigned v = 0;
-    for (unsigned i = 0; i < b->nslot; i++) {
+    for (unsigned n = 0; n < b->nslot; n++) {
+        unsigned i = xr ? n : b->nslot - 1 - n;
         if (b->rc.guest[i] < 0) {
             v = i;
             goto found;
@@ -619,7 +634,8 @@ static size_t emit_tlb_check(struct blk *b, const struct op *o, unsigned size, i
     alu_r_imm(g, false, ALU_AND, RAX, (int32_t)((TLB_SIZE - 1) << 5));
     mov_r_r(g, RDX, RSI);
     alu_r_imm(g, true, ALU_AND, RDX, (int32_t)(PAGE_MASK | (size - 1)));
-    emit_mem(g, 0, true, 0x3b, RDX, R13, RAX, 0, tag_off);   /* cmp rdx, tag */
+    mov_r_m(g, true, RCX, RBX, HART_OFF(dtlb));
+    emit_mem(g, 0, true, 0x3b, RDX, RCX, RAX, 0, tag_off);   /* cmp rdx, tag */
     return jcc32(g, CC_NE);
 }
 
@@ -629,7 +645,7 @@ static void emit_load(struct blk *b, const struct op *o)
     size_t slow = emit_tlb_check(b, o, mem_size(o->kind), 0);
     add_cold(b, COLD_LOAD, 0, o, slow, 0);
     struct cold *c = &b->cold[b->ncold - 1];
-    emit_mem(g, 0, true, 0x8b, RAX, R13, RAX, 0, 24);        /* rax = addend */
+    emit_mem(g, 0, true, 0x8b, RAX, RCX, RAX, 0, 24);        /* rax = addend */
     emit_load_ext(g, o->kind, RAX, RSI);
     c->resume = g->off;
     if (o->rd != 32)
@@ -644,7 +660,7 @@ static void emit_store(struct blk *b, const struct op *o)
     size_t slow = emit_tlb_check(b, o, size, 8);
     add_cold(b, COLD_STORE, 0, o, slow, 0);
     struct cold *c = &b->cold[b->ncold - 1];
-    emit_mem(g, 0, true, 0x8b, RAX, R13, RAX, 0, 24);        /* rax = addend */
+    emit_mem(g, 0, true, 0x8b, RAX, RCX, RAX, 0, 24);        /* rax = addend */
     switch (size) {
     case 1:   /* byte stores from dl: no REX needed for the register */
         emit_rr(g, false, 0x8b, RDX, val);
@@ -678,7 +694,6 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
         mov_r_r(g, RCX, RSP);               /* &scratch */
         call_abs(g, (const void *)mmu_load_slow);
     }
-    mov_r_m(g, true, R13, RBX, HART_OFF(dtlb));
     emit_rr(g, false, 0x85, RAX, RAX);      /* test eax, eax */
     size_t ok = jcc32(g, CC_E);
     shift_r_imm(g, true, SH_SHL, RAX, 32);
@@ -850,6 +865,17 @@ static void emit_div(struct blk *b, const struct op *o)
         mov_r_r(g, xdst(b, o->rd), RAX);
 }
 
+/* Before a jump to another block: no_regs as blocks expect it at entry
+ * (movs: flags survive; clobbers rcx). */
+static void emit_no_regs_at_exit(struct blk *b)
+{
+    if (!b->no_regs) {
+        emit_ctx_base(&b->g);
+        emit_set_no_regs(&b->g, true);
+        b->no_regs = true;
+    }
+}
+
 /* Exit slot's jump: a jcc (cc >= 0) or jmp, pointing out of line until the
  * exit is chained. The registers are stored first (after the branch's
  * compare: the flags survive the stores). */
@@ -857,6 +883,7 @@ static void emit_exit_jump(struct blk *b, int slot, int cc)
 {
     struct cg *g = &b->g;
     rc_flush(b);
+    emit_no_regs_at_exit(b);
     size_t at = cc >= 0 ? jcc32(g, (unsigned)cc) : jmp32(g);
     b->patch[slot] = at;
     add_cold(b, COLD_EXIT, (unsigned)slot, NULL, at, 0);
@@ -874,6 +901,7 @@ static void emit_jalr(struct blk *b, const struct op *o)
     if (o->rd != 32)
         mov_r_imm(g, xdst(b, o->rd), b->tb->vpc + o->pcoff + o->len);
     rc_flush(b);
+    emit_no_regs_at_exit(b);
     mov_r_r(g, RCX, RAX);
     shift_r_imm(g, true, SH_SHR, RCX, 1);
     mov_r_r(g, RDX, RAX);
@@ -938,6 +966,16 @@ static void emit_inline_add(struct cg *g, const struct plugin_cb *cb)
     }
 }
 
+/* An argument register = imm, where flags need not survive: zero is a
+ * xor, which the host does not even execute. */
+static void mov_arg(struct cg *g, int r, uint64_t imm)
+{
+    if (imm)
+        mov_r_imm(g, r, imm);
+    else
+        emit_rr(g, false, 0x33, r, r);
+}
+
 /* call fn: direct when the code buffer is within reach of it. */
 static void emit_call(struct blk *b, const void *fn)
 {
@@ -964,7 +1002,8 @@ static bool mem_vaddr_kept(unsigned k, unsigned rd, unsigned rs1)
 static void emit_mem_vaddr(struct blk *b, const struct op *a, int r)
 {
     if (mem_vaddr_kept(a->kind, a->rd, a->rs1))
-        mov_r_m(&b->g, true, r, R14, DISP_OFF(jit_acc) + ACC_OFF(vaddr));
+        mov_r_imm(&b->g, r, (uint64_t)(uintptr_t)&plugin_dispatch.jit_acc.vaddr),
+        mov_r_m(&b->g, true, r, r, 0);
     else
         emit_mem(&b->g, 0, true, 0x8d, r, xsrc(b, a->rs1), NOREG, 0, (int32_t)a->imm);
 }
@@ -986,22 +1025,25 @@ static void emit_callback(struct blk *b, const struct plugin_cb *cb, const struc
     if (mem)
         emit_mem_vaddr(b, mem, RDX);
     rc_drop(b, !cb->no_regs);
-    if (!b->owner_known || b->owner != cb->owner) {   /* a record's owner never changes */
+    bool own = !b->owner_known || b->owner != cb->owner;   /* a record's owner never changes */
+    if (own || b->no_regs != cb->no_regs)
+        emit_ctx_base(g);
+    if (own) {
         mov_r_imm(g, RAX, (uint64_t)(uintptr_t)cb->owner);
-        mov_m_r(g, R14, DISP_OFF(cur), RAX);
+        mov_m_r(g, RCX, DISP_OFF(cur), RAX);
         b->owner = cb->owner;
         b->owner_known = true;
     }
-    if (b->no_regs != (int8_t)cb->no_regs) {
+    if (b->no_regs != cb->no_regs) {
         emit_set_no_regs(g, cb->no_regs);
         b->no_regs = cb->no_regs;
     }
     mov_r_m(g, false, RDI, RBX, HART_OFF(id));                 /* edi = hart id */
     if (mem) {   /* fn(vcpu, info, vaddr, userdata) */
         mov_r_imm(g, RSI, info);
-        mov_r_imm(g, RCX, (uint64_t)(uintptr_t)cb->userdata);
+        mov_arg(g, RCX, (uint64_t)(uintptr_t)cb->userdata);
     } else {     /* fn(vcpu, userdata) */
-        mov_r_imm(g, RSI, (uint64_t)(uintptr_t)cb->userdata);
+        mov_arg(g, RSI, (uint64_t)(uintptr_t)cb->userdata);
     }
     emit_call(b, cb->fn);
 }
@@ -1105,11 +1147,13 @@ static bool emit_op(struct blk *b, const struct op *o)
             return false;
         if (mem_vaddr_kept(o->rm, o->rd, o->rs1)) {
             emit_mem(g, 0, true, 0x8d, RAX, xsrc(b, o->rs1), NOREG, 0, (int32_t)o->imm);
-            mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(vaddr), RAX);
+            emit_ctx_base(g);
+            mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(vaddr), RAX);
         }
         if (o->rm >= OP_SB && plugin_mem_values) {   /* the value stored, to its size */
             get_x_zx(b, o->rs2, mem_size(o->rm));
-            mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
+            emit_ctx_base(g);
+            mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
         }
         return true;
     case OP_PLUGIN_MEM_POST: {   /* as exec.c's plugin_mem_post for a plain access */
@@ -1125,7 +1169,8 @@ static bool emit_op(struct blk *b, const struct op *o)
             emit_exact_pc(b, o);
         if (!store && plugin_mem_values) {   /* the value loaded, to its size */
             get_x_zx(b, o->rd, size);
-            mov_m_r(g, R14, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
+            emit_ctx_base(g);
+            mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
         }
         assert(o > b->tb->ops && o[-1].kind == k);   /* the access is the op before */
         return emit_mem_records(b, o - 1, list, info);
@@ -1218,7 +1263,7 @@ static bool op_has_code(unsigned k)
 }
 
 /* The slots; registers kept by calls come first. */
-static const int slots[] = {RBP, R15, R8, R9, R10, R11};
+static const int slots[] = {RBP, R15, R14, R13, R8, R9, R10, R11};
 
 bool jit_compile(struct jit *j, struct tb *tb)
 {
@@ -1246,7 +1291,7 @@ bool jit_compile(struct jit *j, struct tb *tb)
     b->j = j;
     b->tb = tb;
     b->ncold = 0;
-    b->no_regs = CTX_UNKNOWN;
+    b->no_regs = true;
     b->owner_known = plugin_sole != NULL;
     b->owner = plugin_sole;
     b->patch[0] = b->patch[1] = 0;
@@ -1342,7 +1387,7 @@ static void emit_fixed(struct jit *j)
     j->leave = g.off;
     mov_m_r(&g, RBX, HART_OFF(icount), R12);
     emit_ctx_close(&g);
-    emit_mem(&g, 0, true, 0xc7, 0, R14, NOREG, 0, DISP_OFF(acc));   /* acc = NULL */
+    emit_mem(&g, 0, true, 0xc7, 0, RCX, NOREG, 0, DISP_OFF(acc));   /* acc = NULL */
     put32(&g, 0);
     alu_r_imm(&g, true, ALU_ADD, RSP, 8);
     for (int i = 5; i >= 0; i--) {
@@ -1362,14 +1407,13 @@ static void emit_fixed(struct jit *j)
     alu_r_imm(&g, true, ALU_SUB, RSP, 8);
     mov_r_r(&g, RBX, RDI);
     mov_r_r(&g, R12, RDX);
-    mov_r_m(&g, true, R13, RBX, HART_OFF(dtlb));
-    mov_r_imm(&g, R14, (uint64_t)(uintptr_t)&plugin_dispatch);
     emit_ctx_open(&g);
+    emit_set_no_regs(&g, true);
     mov_r_imm(&g, RAX, (uint64_t)(uintptr_t)&plugin_sole);
     mov_r_m(&g, true, RAX, RAX, 0);
-    mov_m_r(&g, R14, DISP_OFF(cur), RAX);
-    emit_mem(&g, 0, true, 0x8d, RAX, R14, NOREG, 0, DISP_OFF(jit_acc));
-    mov_m_r(&g, R14, DISP_OFF(acc), RAX);
+    mov_m_r(&g, RCX, DISP_OFF(cur), RAX);
+    emit_mem(&g, 0, true, 0x8d, RAX, RCX, NOREG, 0, DISP_OFF(jit_acc));
+    mov_m_r(&g, RCX, DISP_OFF(acc), RAX);
     emit_rr(&g, false, 0xff, 4, RSI);                /* jmp rsi */
 
     assert(g.off <= g.cap);
