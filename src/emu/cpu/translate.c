@@ -479,7 +479,9 @@ struct tb *tb_find(struct hart *h, uint32_t flags)
 {
     uint64_t vpc = h->pc;
 
-    unsigned j = tb_jc_hash(vpc);
+    /* A single-step block takes another slot than the block at its pc:
+     * both are looked up at the end of every turn. */
+    unsigned j = tb_jc_hash(vpc) ^ ((flags & TBF_SINGLE) ? JC_SIZE / 2 : 0);
     struct tb *tb = h->jc[j];
     if (likely(tb && tb->vpc == vpc && tb->flags == flags && tb->valid))
         return tb;
