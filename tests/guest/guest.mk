@@ -16,7 +16,7 @@ GUEST_TESTS = \
 	tests/guest/priv_trap.elf tests/guest/priv_mmu.elf \
 	tests/guest/priv_pmp.elf tests/guest/priv_timer.elf \
 	tests/guest/rr_input.elf tests/guest/rr_wfi.elf tests/guest/rr_rtc.elf \
-	tests/guest/randinsn.elf
+	tests/guest/randinsn.elf tests/guest/fpfast.elf
 # Guests that need devices on the command line: built with the others but
 # not run by run-guest.sh (nor globbed by rr-guests.sh and
 # diff-qemu-guests.sh, which skip tests/guest/virtio_*.elf); their own

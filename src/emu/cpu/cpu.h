@@ -119,6 +119,7 @@ struct hart {
 
     /* wfi executed; sleeping once the hart loop found nothing pending */
     bool wfi, sleeping;
+    bool fp_host;            /* fpu_host_usable(), for generated code's FP fast path */
     /* scheduling: icount at the start of this hart's current turn */
     uint64_t turn_start;
     /* set by hart_trap when a trap was taken from inside a block */
@@ -164,7 +165,17 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val);
 
 static inline void fs_dirty(struct hart *h)
 {
-    h->mstatus |= MSTATUS_FS | MSTATUS_SD;
+    /* Written only when it changes: a store every time would chain all FP
+     * instructions through memory. */
+    if ((h->mstatus & (MSTATUS_FS | MSTATUS_SD)) != (MSTATUS_FS | MSTATUS_SD))
+        h->mstatus |= MSTATUS_FS | MSTATUS_SD;
+}
+
+/* fflags |= fl, written only when that adds a flag (as fs_dirty). */
+static inline void fflags_raise(struct hart *h, uint32_t fl)
+{
+    if (fl & ~h->fflags)
+        h->fflags |= fl;
 }
 
 #endif

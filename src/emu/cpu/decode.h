@@ -118,6 +118,11 @@
     X(FLD,       "frd = mem64[rs1 + imm]") \
     X(FSW,       "mem32[rs1 + imm] = frs2[31:0]") \
     X(FSD,       "mem64[rs1 + imm] = frs2") \
+    OP_LIST_FP(X)
+
+/* The floating-point computations (every F/D op but loads and stores):
+ * fp_exec (fpexec.h) runs any of them. */
+#define OP_LIST_FP(X) \
     X(FMADD_S,   "frd = frs1 * frs2 + frs3") \
     X(FMSUB_S,   "frd = frs1 * frs2 - frs3") \
     X(FNMSUB_S,  "frd = -(frs1 * frs2) + frs3") \

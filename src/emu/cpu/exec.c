@@ -10,6 +10,7 @@
 #include "cpu.h"
 #include "decode.h"
 #include "emu/machine.h"
+#include "fpexec.h"
 #include "fpu.h"
 #include "jit.h"
 #include "mmu.h"
@@ -19,11 +20,6 @@
 #include "util.h"
 
 static const void *const *label_table;
-
-static inline uint32_t unbox_s(uint64_t v)
-{
-    return (v >> 32) == 0xffffffffu ? (uint32_t)v : FPU_CANON_NAN_S;
-}
 
 static inline uint64_t box_s(uint32_t v)
 {
@@ -215,25 +211,6 @@ void tb_exec(struct hart *h, struct tb *tb)
         NEXT();                                                                \
     }
 
-/* FP helpers: resolve the rounding mode, collect flags, mark FS dirty. */
-#define FRM()                                                                  \
-    unsigned rm = op->rm == 7 ? h->frm : op->rm;                               \
-    if (rm > 4)                                                                \
-        RAISE(EXC_ILLEGAL, op->raw);                                           \
-    uint32_t fl = 0
-#define FDONE()         do { h->fflags |= fl; fs_dirty(h); NEXT(); } while (0)
-#define FS(i)           unbox_s(h->f[i])
-#define FD(i)           (h->f[i])
-
-#define FOP2_S(NAME, FN)  L_##NAME: { FRM(); h->f[op->rd] = box_s(FN(FS(op->rs1), FS(op->rs2), rm, &fl)); FDONE(); }
-#define FOP2_D(NAME, FN)  L_##NAME: { FRM(); h->f[op->rd] = FN(FD(op->rs1), FD(op->rs2), rm, &fl); FDONE(); }
-#define FMA_S(NAME, NA, NC) L_##NAME: { FRM(); \
-        h->f[op->rd] = box_s(fpu_fma_s(FS(op->rs1) ^ (NA), FS(op->rs2), FS(op->rs3) ^ (NC), rm, &fl)); FDONE(); }
-#define FMA_D(NAME, NA, NC) L_##NAME: { FRM(); \
-        h->f[op->rd] = fpu_fma_d(FD(op->rs1) ^ (NA), FD(op->rs2), FD(op->rs3) ^ (NC), rm, &fl); FDONE(); }
-#define FCMP(NAME, FN, GET) L_##NAME: { uint32_t fl = 0; RD = (uint64_t)FN(GET(op->rs1), GET(op->rs2), &fl); \
-        h->fflags |= fl; fs_dirty(h); NEXT(); }
-#define FCVT_TO_INT(NAME, FN, GET) L_##NAME: { FRM(); RD = FN(GET(op->rs1), rm, &fl); FDONE(); }
 
 static void run(struct hart *h, struct tb *tb)
 {
@@ -253,7 +230,7 @@ static void run(struct hart *h, struct tb *tb)
     struct tlb_entry *dtlb = h->dtlb;
     const struct op *op = tb->ops;
     struct machine *m = h->m;
-    uint64_t cause, tval;
+    uint64_t cause, tval, fp_cause;
     uint64_t icount = h->icount, limit = h->limit;
     int slot;
     /* the memory access in progress, for plugin memory callbacks */
@@ -546,65 +523,14 @@ AMO(AMOMAX_D, int64_t, 8, a > b ? a : b)
 AMO(AMOMINU_D, int64_t, 8, (uint64_t)a < (uint64_t)b ? a : b)
 AMO(AMOMAXU_D, int64_t, 8, (uint64_t)a > (uint64_t)b ? a : b)
 
-FMA_S(FMADD_S, 0, 0)
-FMA_S(FMSUB_S, 0, 0x80000000u)
-FMA_S(FNMSUB_S, 0x80000000u, 0)
-FMA_S(FNMADD_S, 0x80000000u, 0x80000000u)
-FOP2_S(FADD_S, fpu_add_s)
-FOP2_S(FSUB_S, fpu_sub_s)
-FOP2_S(FMUL_S, fpu_mul_s)
-FOP2_S(FDIV_S, fpu_div_s)
-L_FSQRT_S: { FRM(); h->f[op->rd] = box_s(fpu_sqrt_s(FS(op->rs1), rm, &fl)); FDONE(); }
-L_FSGNJ_S:  h->f[op->rd] = box_s((FS(op->rs1) & 0x7fffffffu) | (FS(op->rs2) & 0x80000000u)); fs_dirty(h); NEXT();
-L_FSGNJN_S: h->f[op->rd] = box_s((FS(op->rs1) & 0x7fffffffu) | (~FS(op->rs2) & 0x80000000u)); fs_dirty(h); NEXT();
-L_FSGNJX_S: h->f[op->rd] = box_s(FS(op->rs1) ^ (FS(op->rs2) & 0x80000000u)); fs_dirty(h); NEXT();
-L_FMIN_S: { uint32_t fl = 0; h->f[op->rd] = box_s(fpu_min_s(FS(op->rs1), FS(op->rs2), &fl)); h->fflags |= fl; fs_dirty(h); NEXT(); }
-L_FMAX_S: { uint32_t fl = 0; h->f[op->rd] = box_s(fpu_max_s(FS(op->rs1), FS(op->rs2), &fl)); h->fflags |= fl; fs_dirty(h); NEXT(); }
-FCVT_TO_INT(FCVT_W_S, fpu_cvt_w_s, FS)
-FCVT_TO_INT(FCVT_WU_S, fpu_cvt_wu_s, FS)
-FCVT_TO_INT(FCVT_L_S, fpu_cvt_l_s, FS)
-FCVT_TO_INT(FCVT_LU_S, fpu_cvt_lu_s, FS)
-L_FMV_X_W: RD = (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[op->rs1]; NEXT();
-FCMP(FEQ_S, fpu_eq_s, FS)
-FCMP(FLT_S, fpu_lt_s, FS)
-FCMP(FLE_S, fpu_le_s, FS)
-L_FCLASS_S: RD = fpu_class_s(FS(op->rs1)); NEXT();
-L_FCVT_S_W:  { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_w((int32_t)RS1, rm, &fl)); FDONE(); }
-L_FCVT_S_WU: { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_wu((uint32_t)RS1, rm, &fl)); FDONE(); }
-L_FCVT_S_L:  { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_l((int64_t)RS1, rm, &fl)); FDONE(); }
-L_FCVT_S_LU: { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_lu(RS1, rm, &fl)); FDONE(); }
-L_FMV_W_X: h->f[op->rd] = box_s((uint32_t)RS1); fs_dirty(h); NEXT();
-
-FMA_D(FMADD_D, 0, 0)
-FMA_D(FMSUB_D, 0, 0x8000000000000000ULL)
-FMA_D(FNMSUB_D, 0x8000000000000000ULL, 0)
-FMA_D(FNMADD_D, 0x8000000000000000ULL, 0x8000000000000000ULL)
-FOP2_D(FADD_D, fpu_add_d)
-FOP2_D(FSUB_D, fpu_sub_d)
-FOP2_D(FMUL_D, fpu_mul_d)
-FOP2_D(FDIV_D, fpu_div_d)
-L_FSQRT_D: { FRM(); h->f[op->rd] = fpu_sqrt_d(FD(op->rs1), rm, &fl); FDONE(); }
-L_FSGNJ_D:  h->f[op->rd] = (FD(op->rs1) & ~(1ULL << 63)) | (FD(op->rs2) & (1ULL << 63)); fs_dirty(h); NEXT();
-L_FSGNJN_D: h->f[op->rd] = (FD(op->rs1) & ~(1ULL << 63)) | (~FD(op->rs2) & (1ULL << 63)); fs_dirty(h); NEXT();
-L_FSGNJX_D: h->f[op->rd] = FD(op->rs1) ^ (FD(op->rs2) & (1ULL << 63)); fs_dirty(h); NEXT();
-L_FMIN_D: { uint32_t fl = 0; h->f[op->rd] = fpu_min_d(FD(op->rs1), FD(op->rs2), &fl); h->fflags |= fl; fs_dirty(h); NEXT(); }
-L_FMAX_D: { uint32_t fl = 0; h->f[op->rd] = fpu_max_d(FD(op->rs1), FD(op->rs2), &fl); h->fflags |= fl; fs_dirty(h); NEXT(); }
-L_FCVT_S_D: { FRM(); h->f[op->rd] = box_s(fpu_cvt_s_d(FD(op->rs1), rm, &fl)); FDONE(); }
-L_FCVT_D_S: { FRM(); (void)rm; h->f[op->rd] = fpu_cvt_d_s(FS(op->rs1), &fl); FDONE(); }
-FCMP(FEQ_D, fpu_eq_d, FD)
-FCMP(FLT_D, fpu_lt_d, FD)
-FCMP(FLE_D, fpu_le_d, FD)
-L_FCLASS_D: RD = fpu_class_d(FD(op->rs1)); NEXT();
-FCVT_TO_INT(FCVT_W_D, fpu_cvt_w_d, FD)
-FCVT_TO_INT(FCVT_WU_D, fpu_cvt_wu_d, FD)
-FCVT_TO_INT(FCVT_L_D, fpu_cvt_l_d, FD)
-FCVT_TO_INT(FCVT_LU_D, fpu_cvt_lu_d, FD)
-L_FMV_X_D: RD = h->f[op->rs1]; NEXT();
-L_FCVT_D_W:  { FRM(); h->f[op->rd] = fpu_cvt_d_w((int32_t)RS1, rm, &fl); FDONE(); }
-L_FCVT_D_WU: { FRM(); h->f[op->rd] = fpu_cvt_d_wu((uint32_t)RS1, rm, &fl); FDONE(); }
-L_FCVT_D_L:  { FRM(); h->f[op->rd] = fpu_cvt_d_l((int64_t)RS1, rm, &fl); FDONE(); }
-L_FCVT_D_LU: { FRM(); h->f[op->rd] = fpu_cvt_d_lu(RS1, rm, &fl); FDONE(); }
-L_FMV_D_X: h->f[op->rd] = RS1; fs_dirty(h); NEXT();
+/* Floating-point computations (fpexec.c, shared with generated code). */
+#define FP_LABEL(name, doc) L_##name: fp_cause = fp_##name(h, op); goto fp_done;
+OP_LIST_FP(FP_LABEL)
+#undef FP_LABEL
+fp_done:
+    if (unlikely(fp_cause))
+        RAISE(fp_cause, op->raw);
+    NEXT();
 
 stop_after:
     /* The store stopped the machine (test finisher): nothing after it runs. */

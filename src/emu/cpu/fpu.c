@@ -750,6 +750,11 @@ void fpu_host_sync(void)
     }
 }
 
+bool fpu_host_usable(void)
+{
+    return host_mode_default && fpu_host_fast;
+}
+
 static bool host_ok(int rm)
 {
     return rm == FPU_RNE && host_mode_default && fpu_host_fast;

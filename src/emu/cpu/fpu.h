@@ -38,6 +38,10 @@ extern bool fpu_host_fast;
  * the first call the fast path is off. */
 void fpu_host_sync(void);
 
+/* Whether the host FPU may compute results (in round to nearest) as
+ * fpu_host_sync last found it. */
+bool fpu_host_usable(void);
+
 #define FPU_CANON_NAN_S 0x7fc00000u
 #define FPU_CANON_NAN_D 0x7ff8000000000000ull
 

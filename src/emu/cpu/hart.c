@@ -203,6 +203,7 @@ void hart_run(struct hart *h, uint64_t turn_end)
 {
     struct machine *m = h->m;
     fpu_host_sync();   /* (plugin code run meanwhile may have changed the mode) */
+    h->fp_host = fpu_host_usable();
     while (!m->stop_requested && !m->reset_requested) {
         machine_update_timers(m, h);
         /* A pending interrupt wakes wfi, even one that is disabled. */

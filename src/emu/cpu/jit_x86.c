@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "emu/machine.h"
+#include "fpexec.h"
+#include "fpu.h"
 #include "mmu.h"
 #include "plugins/plugin.h"
 
@@ -67,6 +69,7 @@ enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
 #define HART_X(r)   ((int32_t)(offsetof(struct hart, x) + 8 * (r)))
 #define HART_OFF(f) ((int32_t)offsetof(struct hart, f))
+#define HART_F(r)   ((int32_t)(offsetof(struct hart, f) + 8 * (r)))
 #define DISP_OFF(f) ((int32_t)offsetof(struct plugin_dispatch, f))
 #define ACC_OFF(f)  ((int32_t)offsetof(struct plugin_mem_access, f))
 
@@ -384,7 +387,7 @@ static bool rc_volatile(int r)
 /* ---- blocks ---------------------------------------------------------- */
 
 /* Out-of-line code of a block, emitted after its straight-line part. */
-enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE };
+enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE, COLD_FP_TRAP, COLD_FP };
 
 struct cold {
     uint8_t kind;
@@ -394,6 +397,8 @@ struct cold {
     const struct plugin *owner;
     const struct op *op;
     size_t from;       /* rel32 of the jump into the stub */
+    size_t more[4];    /* rel32s of further jumps into it */
+    unsigned nmore;
     size_t resume;     /* where the stub returns to */
     struct rcsnap rc;  /* the slots there */
 };
@@ -422,6 +427,7 @@ static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op
     c->arg = (uint8_t)arg;
     c->op = o;
     c->from = from;
+    c->nmore = 0;
     c->resume = resume;
     c->no_regs = b->no_regs;
     c->owner_known = b->owner_known;
@@ -603,7 +609,7 @@ static unsigned mem_size(unsigned k)
     switch (k) {
     case OP_LB: case OP_LBU: case OP_SB: return 1;
     case OP_LH: case OP_LHU: case OP_SH: return 2;
-    case OP_LW: case OP_LWU: case OP_SW: return 4;
+    case OP_LW: case OP_LWU: case OP_SW: case OP_FLW: case OP_FSW: return 4;
     default: return 8;
     }
 }
@@ -617,7 +623,7 @@ static void emit_load_ext(struct cg *g, unsigned k, int base, int index)
     case OP_LH:  emit_mem(g, 0, true, 0x0fbf, RDX, base, index, 0, 0); break;
     case OP_LHU: emit_mem(g, 0, false, 0x0fb7, RDX, base, index, 0, 0); break;
     case OP_LW:  emit_mem(g, 0, true, 0x63, RDX, base, index, 0, 0); break;
-    case OP_LWU: emit_mem(g, 0, false, 0x8b, RDX, base, index, 0, 0); break;
+    case OP_LWU: case OP_FLW: emit_mem(g, 0, false, 0x8b, RDX, base, index, 0, 0); break;
     default:     emit_mem(g, 0, true, 0x8b, RDX, base, index, 0, 0); break;
     }
 }
@@ -639,6 +645,19 @@ static size_t emit_tlb_check(struct blk *b, const struct op *o, unsigned size, i
     return jcc32(g, CC_NE);
 }
 
+/* mstatus.FS = dirty (and SD), stored only when that changes it, as
+ * fs_dirty does. Clobbers rax and rdx. */
+static void emit_fs_dirty(struct cg *g)
+{
+    mov_r_imm(g, RAX, MSTATUS_FS | MSTATUS_SD);
+    mov_r_r(g, RDX, RAX);
+    alu_r_m(g, true, ALU_AND, RDX, RBX, HART_OFF(mstatus));
+    alu_r_r(g, true, ALU_CMP, RDX, RAX);
+    size_t done = jcc32(g, CC_E);
+    emit_mem(g, 0, true, 0x09, RAX, RBX, NOREG, 0, HART_OFF(mstatus));   /* or [mstatus], rax */
+    patch_rel32(g, done, g->off);
+}
+
 static void emit_load(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
@@ -648,15 +667,27 @@ static void emit_load(struct blk *b, const struct op *o)
     emit_mem(g, 0, true, 0x8b, RAX, RCX, RAX, 0, 24);        /* rax = addend */
     emit_load_ext(g, o->kind, RAX, RSI);
     c->resume = g->off;
-    if (o->rd != 32)
+    if (o->kind == OP_FLW || o->kind == OP_FLD) {
+        if (o->kind == OP_FLW) {   /* NaN-boxed */
+            mov_r_imm(g, RAX, 0xffffffff00000000ULL);
+            alu_r_r(g, true, ALU_OR, RDX, RAX);
+        }
+        mov_m_r(g, RBX, HART_F(o->rd), RDX);
+        emit_fs_dirty(g);
+    } else if (o->rd != 32) {
         mov_r_r(g, xdst(b, o->rd), RDX);
+    }
 }
 
 static void emit_store(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
     unsigned size = mem_size(o->kind);
-    int val = xsrc(b, o->rs2);
+    int val = RDI;
+    if (o->kind == OP_FSW || o->kind == OP_FSD)
+        mov_r_m(g, true, RDI, RBX, HART_F(o->rs2));
+    else
+        val = xsrc(b, o->rs2);
     size_t slow = emit_tlb_check(b, o, size, 8);
     add_cold(b, COLD_STORE, 0, o, slow, 0);
     struct cold *c = &b->cold[b->ncold - 1];
@@ -671,6 +702,16 @@ static void emit_store(struct blk *b, const struct op *o)
     default: emit_mem(g, 0, true, 0x89, val, RAX, RSI, 0, 0); break;
     }
     c->resume = g->off;
+}
+
+/* The leave code for a trap with the cause in rax at op o. */
+static void emit_leave_trap(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    shift_r_imm(g, true, SH_SHL, RAX, 32);
+    alu_r_imm(g, true, ALU_OR, RAX, (int32_t)(JIT_TRAP | op_index(b, o) << 8));
+    mov_r_imm(g, RDX, (uint64_t)(uintptr_t)b->tb);
+    patch_rel32(g, jmp32(g), b->j->leave);
 }
 
 /* The slow path of a load or store: the mmu does the access with the exact
@@ -688,7 +729,10 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
     mov_r_r(g, RDI, RBX);                   /* rsi still holds the address */
     mov_r_imm(g, RDX, size);
     if (store) {
-        load_x(g, RCX, o->rs2);
+        if (o->kind == OP_FSW || o->kind == OP_FSD)
+            mov_r_m(g, true, RCX, RBX, HART_F(o->rs2));
+        else
+            load_x(g, RCX, o->rs2);
         call_abs(g, (const void *)mmu_store_slow);
     } else {
         mov_r_r(g, RCX, RSP);               /* &scratch */
@@ -696,10 +740,7 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
     }
     emit_rr(g, false, 0x85, RAX, RAX);      /* test eax, eax */
     size_t ok = jcc32(g, CC_E);
-    shift_r_imm(g, true, SH_SHL, RAX, 32);
-    alu_r_imm(g, true, ALU_OR, RAX, (int32_t)(JIT_TRAP | op_index(b, o) << 8));
-    mov_r_imm(g, RDX, (uint64_t)(uintptr_t)b->tb);
-    patch_rel32(g, jmp32(g), b->j->leave);
+    emit_leave_trap(b, o);
     patch_rel32(g, ok, g->off);
     emit_ctx_reopen(b, c);
     if (store) {
@@ -819,6 +860,134 @@ static void emit_set_less(struct blk *b, const struct op *o, unsigned cc, bool i
 /* Division and remainder, 64 or 32 bits, with RISC-V's results where x86
  * would fault: by zero, the quotient is all ones and the remainder the
  * dividend; the most negative number by -1 gives itself and remainder 0. */
+/* call fn: direct when the code buffer is within reach of it. */
+static void emit_call(struct blk *b, const void *fn)
+{
+    struct cg *g = &b->g;
+    int64_t rel = (int64_t)((uintptr_t)fn - (uintptr_t)(b->j->rx + g->off + 5));
+    if (fits32(rel)) {
+        put(g, 0xe8);
+        put32(g, (uint32_t)rel);
+    } else {
+        call_abs(g, fn);
+    }
+}
+
+/* The SSE opcode (F2 0F xx) computing double-precision op k, or 0. */
+static unsigned fp_inline_opc(unsigned k)
+{
+    switch (k) {
+    case OP_FADD_D:  return 0x58;
+    case OP_FSUB_D:  return 0x5c;
+    case OP_FMUL_D:  return 0x59;
+    case OP_FDIV_D:  return 0x5e;
+    case OP_FSQRT_D: return 0x51;
+    default:         return 0;
+    }
+}
+
+/* Double-precision add, sub, mul, div and sqrt in round to nearest,
+ * computed by the host inline when nothing but the result can come of it:
+ * the host FPU is in its default mode (hart.fp_host), inexact is already
+ * raised in fflags (so whether this one is exact does not matter), FS is
+ * already dirty, and the result is a normal number of magnitude at least
+ * 2^-1021, which rules out every other flag (NaN or infinite operands,
+ * overflow, division by zero, underflow: tiny results, detected after
+ * rounding, lie below that) and every special result. Anything else goes
+ * out of line to the op's fp_NAME and comes back. Returns false for ops
+ * without this path. Clobbers rax, rdx and xmm0. */
+static bool emit_fp_inline(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    unsigned opc = fp_inline_opc(o->kind);
+    if (!opc || (o->rm != FPU_RNE && o->rm != 7))
+        return false;
+    size_t slow[5];
+    unsigned n = 0;
+    emit_mem(g, 0, false, 0x80, 7, RBX, NOREG, 0, HART_OFF(fp_host));   /* cmp byte, 0 */
+    put(g, 0);
+    slow[n++] = jcc32(g, CC_E);
+    emit_mem(g, 0, false, 0xf6, 0, RBX, NOREG, 0, HART_OFF(fflags));    /* test byte, NX */
+    put(g, FPU_NX);
+    slow[n++] = jcc32(g, CC_E);
+    if (o->rm == 7) {                                                    /* DYN: frm */
+        emit_mem(g, 0, false, 0x83, 7, RBX, NOREG, 0, HART_OFF(frm));   /* cmp dword, 0 */
+        put(g, FPU_RNE);
+        slow[n++] = jcc32(g, CC_NE);
+    }
+    mov_r_m(g, false, RAX, RBX, HART_OFF(mstatus));
+    alu_r_imm(g, false, ALU_AND, RAX, (int32_t)MSTATUS_FS);
+    alu_r_imm(g, false, ALU_CMP, RAX, (int32_t)MSTATUS_FS);
+    slow[n++] = jcc32(g, CC_NE);
+    if (o->kind == OP_FSQRT_D) {
+        emit_mem(g, 0xf2, false, 0x0f51, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* sqrtsd */
+    } else {
+        emit_mem(g, 0xf2, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* movsd */
+        emit_mem(g, 0xf2, false, 0x0f00 | opc, 0, RBX, NOREG, 0, HART_F(o->rs2));
+    }
+    put(g, 0x66);
+    emit_rr(g, true, 0x0f7e, 0, RAX);                                    /* movq rax, xmm0 */
+    mov_r_r(g, RDX, RAX);
+    shift_r_imm(g, true, SH_SHR, RDX, 52);
+    alu_r_imm(g, false, ALU_AND, RDX, 0x7ff);
+    alu_r_imm(g, false, ALU_SUB, RDX, 2);
+    alu_r_imm(g, false, ALU_CMP, RDX, 0x7fe - 2);   /* biased exponent in [2, 0x7fe] */
+    slow[n++] = jcc32(g, CC_A);
+    mov_m_r(g, RBX, HART_F(o->rd), RAX);
+    add_cold(b, COLD_FP, 0, o, slow[0], g->off);
+    struct cold *c = &b->cold[b->ncold - 1];
+    for (unsigned i = 1; i < n; i++)
+        c->more[c->nmore++] = slow[i];
+    return true;
+}
+
+/* The way out of line of emit_fp_inline: the op's fp_NAME with every
+ * dirty slot stored (the callee writes none of them, so the slots stay as
+ * they are, but it clobbers r8-r11: they are loaded again). */
+static void emit_cold_fp(struct blk *b, const struct cold *c)
+{
+    struct cg *g = &b->g;
+    rc_store(b, &c->rc);
+    mov_r_r(g, RDI, RBX);
+    mov_r_imm(g, RSI, (uint64_t)(uintptr_t)c->op);
+    emit_call(b, (const void *)fp_function(c->op->kind));
+    emit_rr(g, true, 0x85, RAX, RAX);
+    size_t ok = jcc32(g, CC_E);
+    emit_leave_trap(b, c->op);
+    patch_rel32(g, ok, g->off);
+    rc_reload_volatile(b, &c->rc);
+    patch_rel32(g, jmp32(g), c->resume);
+}
+
+/* An FP computation: a call to its fp_NAME (which touches nothing but the
+ * hart, so the dispatch context may stay open), with the integer register
+ * it reads stored and the one it writes given up; a reserved rounding mode
+ * leaves with JIT_TRAP. */
+static void emit_fp(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    if (emit_fp_inline(b, o))
+        return;
+    if (fp_reads_x(o->kind)) {
+        int i = rc_find(b, o->rs1);
+        if (i >= 0 && (b->rc.dirty & (1u << i))) {
+            store_x(g, o->rs1, b->slot[i]);
+            b->rc.dirty &= (uint8_t)~(1u << i);
+        }
+    }
+    if (fp_writes_x(o->kind)) {
+        int i = rc_find(b, o->rd);
+        if (i >= 0)
+            rc_evict(b, (unsigned)i);
+    }
+    rc_drop(b, false);
+    mov_r_r(g, RDI, RBX);
+    mov_r_imm(g, RSI, (uint64_t)(uintptr_t)o);
+    emit_call(b, (const void *)fp_function(o->kind));
+    emit_rr(g, true, 0x85, RAX, RAX);      /* test rax, rax */
+    add_cold(b, COLD_FP_TRAP, 0, o, jcc32(g, CC_NE), 0);
+}
+
 static void emit_div(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
@@ -976,18 +1145,6 @@ static void mov_arg(struct cg *g, int r, uint64_t imm)
         emit_rr(g, false, 0x33, r, r);
 }
 
-/* call fn: direct when the code buffer is within reach of it. */
-static void emit_call(struct blk *b, const void *fn)
-{
-    struct cg *g = &b->g;
-    int64_t rel = (int64_t)((uintptr_t)fn - (uintptr_t)(b->j->rx + g->off + 5));
-    if (fits32(rel)) {
-        put(g, 0xe8);
-        put32(g, (uint32_t)rel);
-    } else {
-        call_abs(g, fn);
-    }
-}
 
 /* Whether the address of a plain access (op kind k, registers rd and rs1)
  * cannot be computed again after it: a load that overwrites its base.
@@ -1098,7 +1255,10 @@ static bool emit_op(struct blk *b, const struct op *o)
     case OP_LB: case OP_LH: case OP_LW: case OP_LD: case OP_LBU: case OP_LHU: case OP_LWU:
         emit_load(b, o);
         return true;
-    case OP_SB: case OP_SH: case OP_SW: case OP_SD:
+    case OP_FLW: case OP_FLD:
+        emit_load(b, o);
+        return true;
+    case OP_SB: case OP_SH: case OP_SW: case OP_SD: case OP_FSW: case OP_FSD:
         emit_store(b, o);
         return true;
     case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU: {
@@ -1182,6 +1342,10 @@ static bool emit_op(struct blk *b, const struct op *o)
         break;
     }
 
+    if (op_is_fp(k)) {
+        emit_fp(b, o);
+        return true;
+    }
     /* Pure register ops: nothing to do when the result is discarded. */
     bool known = (k >= OP_ADDI && k <= OP_SRAIW) || (k >= OP_ADD && k <= OP_REMUW);
     if (!known)
@@ -1258,6 +1422,7 @@ static bool op_has_code(unsigned k)
 {
     return k == OP_FENCE || k == OP_LI || (k >= OP_ADDI && k <= OP_SRAIW) ||
            (k >= OP_ADD && k <= OP_REMUW) || (k >= OP_LB && k <= OP_SD) ||
+           (k >= OP_FLW && k <= OP_FSD) || op_is_fp(k) ||
            (k >= OP_BEQ && k <= OP_JALR) || k == OP_EXIT || (k >= OP_PLUGIN_CB &&
            k <= OP_PLUGIN_MEM_POST);
 }
@@ -1324,6 +1489,8 @@ bool jit_compile(struct jit *j, struct tb *tb)
     for (unsigned i = 0; i < b->ncold; i++) {
         const struct cold *c = &b->cold[i];
         patch_rel32(g, c->from, g->off);
+        for (unsigned m = 0; m < c->nmore; m++)
+            patch_rel32(g, c->more[m], g->off);
         switch (c->kind) {
         case COLD_EXIT:
             stub[c->arg] = g->off;
@@ -1332,6 +1499,13 @@ bool jit_compile(struct jit *j, struct tb *tb)
         case COLD_LIMIT:
             alu_r_imm(g, true, ALU_SUB, R12, (int32_t)tb->n_insns);
             emit_leave(b, JIT_LIMIT);
+            break;
+        case COLD_FP_TRAP:
+            rc_store(b, &c->rc);
+            emit_leave_trap(b, c->op);
+            break;
+        case COLD_FP:
+            emit_cold_fp(b, c);
             break;
         default:
             emit_cold_access(b, c);

@@ -10,6 +10,7 @@
 
 #include "decode.h"
 #include "emu/machine.h"
+#include "fpexec.h"
 #include "jit.h"
 #include "mmu.h"
 #include "plugins/plugin.h"
@@ -264,18 +265,8 @@ static void emit(struct tb *tb, const struct insn *d, uint64_t pc, const void *c
     o->pcoff = (uint32_t)(pc - tb->vpc);
     o->raw = d->raw;
     /* FP destinations are f registers: x0 mapping does not apply */
-    if (d->cls & INSN_FP) {
-        switch (kind) {
-        case OP_FCVT_W_S: case OP_FCVT_WU_S: case OP_FCVT_L_S: case OP_FCVT_LU_S:
-        case OP_FMV_X_W: case OP_FEQ_S: case OP_FLT_S: case OP_FLE_S: case OP_FCLASS_S:
-        case OP_FEQ_D: case OP_FLT_D: case OP_FLE_D: case OP_FCLASS_D:
-        case OP_FCVT_W_D: case OP_FCVT_WU_D: case OP_FCVT_L_D: case OP_FCVT_LU_D:
-        case OP_FMV_X_D:
-            break;
-        default:
-            o->rd = d->rd;
-        }
-    }
+    if ((d->cls & INSN_FP) && !fp_writes_x(kind))
+        o->rd = d->rd;
     if (d->cls & INSN_PCREL)
         o->imm = (int64_t)(pc + (uint64_t)d->imm);
 }

@@ -1,0 +1,150 @@
+/* Double-precision add, sub, mul, div and sqrt on operands that sit at the
+ * edges of the format (zeros, subnormals, the smallest normals and the
+ * numbers around them, the largest finite numbers, infinities, quiet and
+ * signaling NaNs) and on random ones, each computed twice: once with
+ * fflags clear and FS clean, once with inexact already raised and FS
+ * dirty. A translator may take a shortcut in the second case (only the
+ * result can change, since inexact is already set), so both runs must give
+ * the same result bits, the same flags (apart from inexact, which the
+ * second run keeps) and leave FS dirty. The same is checked with frm set
+ * to each rounding mode (DYN), with the rounding mode in the instruction,
+ * and every result and flag set goes into a digest that must equal QEMU's
+ * (diff-qemu-guests.sh) and the recording's (rr-guests.sh). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rt.h"
+
+RT_TEST_NAME("fpfast");
+
+#define MSTATUS_FS_MASK  (3ull << 13)
+#define MSTATUS_FS_CLEAN (2ull << 13)
+#define NX 1u
+
+static const uint64_t edges[] = {
+    0x0000000000000000ull, 0x8000000000000000ull,   /* +0, -0 */
+    0x0000000000000001ull, 0x8000000000000001ull,   /* smallest subnormals */
+    0x000fffffffffffffull, 0x0008000000000000ull,   /* largest subnormal, a middle one */
+    0x0010000000000000ull, 0x8010000000000000ull,   /* 2^-1022 */
+    0x0010000000000001ull, 0x001fffffffffffffull,   /* just above it */
+    0x0020000000000000ull, 0x0020000000000001ull,   /* 2^-1021 and above */
+    0x3ff0000000000000ull, 0xbff0000000000000ull,   /* +1, -1 */
+    0x3ff0000000000001ull, 0x3fefffffffffffffull,   /* 1 + ulp, 1 - ulp/2 */
+    0x3fe0000000000000ull, 0x4000000000000000ull,   /* 0.5, 2 */
+    0x1ff0000000000000ull, 0x2000000000000000ull,   /* sqrt-range of 2^-1022 */
+    0x7fefffffffffffffull, 0xffefffffffffffffull,   /* largest finite */
+    0x7fe0000000000000ull, 0x7fd0000000000000ull,   /* 2^1023, 2^1022 */
+    0x7ff0000000000000ull, 0xfff0000000000000ull,   /* +inf, -inf */
+    0x7ff8000000000000ull, 0x7ff4000000000000ull,   /* qNaN, sNaN */
+    0xfff8000000000001ull, 0x400921fb54442d18ull,   /* negative qNaN with payload, pi */
+};
+#define NEDGES (sizeof edges / sizeof edges[0])
+#define NRANDOM 40
+#define NOPS 5
+
+static uint64_t vals[NEDGES + NRANDOM];
+static uint64_t rng = 0x243f6a8885a308d3ull;
+
+static uint64_t next_random(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* Runs op (0 add, 1 sub, 2 mul, 3 div, 4 sqrt) on a and b, with DYN
+ * rounding or, if rne, round to nearest in the instruction; fflags = fl_in
+ * beforehand and FS set back to clean right before the op if clean.
+ * Returns the result bits and sets *fl_out. The op sits in a block of its
+ * own between CSR accesses (the jump ends it), as in compiled code, where
+ * CSR accesses are rare. */
+static uint64_t run_op(unsigned op, bool rne, uint64_t a, uint64_t b, unsigned fl_in, bool clean,
+                       unsigned *fl_out)
+{
+    uint64_t r = 0;
+    unsigned long fl = 0;
+    switch (op + (rne ? NOPS : 0)) {
+#define OP(n, insn)                                                            \
+    case n:                                                                    \
+        __asm__ volatile("csrw fflags, %[fi]\n\t"                              \
+                         "fmv.d.x ft0, %[a]\n\t"                               \
+                         "fmv.d.x ft1, %[b]\n\t"                               \
+                         "csrc mstatus, %[fsm]\n\t"                            \
+                         "csrs mstatus, %[fsc]\n\t"                            \
+                         insn "\n\t"                                           \
+                         "fmv.x.d %[r], ft2\n\t"                               \
+                         "j 1f\n"                                               \
+                         "1:\tcsrr %[fo], fflags"                              \
+                         : [r] "=r"(r), [fo] "=r"(fl)                          \
+                         : [a] "r"(a), [b] "r"(b), [fi] "r"((unsigned long)fl_in), \
+                           [fsm] "r"(clean ? MSTATUS_FS_MASK : 0),             \
+                           [fsc] "r"(clean ? MSTATUS_FS_CLEAN : 0)             \
+                         : "ft0", "ft1", "ft2");                               \
+        break;
+    OP(0, "fadd.d ft2, ft0, ft1")
+    OP(1, "fsub.d ft2, ft0, ft1")
+    OP(2, "fmul.d ft2, ft0, ft1")
+    OP(3, "fdiv.d ft2, ft0, ft1")
+    OP(4, "fsqrt.d ft2, ft0")
+    OP(NOPS + 0, "fadd.d ft2, ft0, ft1, rne")
+    OP(NOPS + 1, "fsub.d ft2, ft0, ft1, rne")
+    OP(NOPS + 2, "fmul.d ft2, ft0, ft1, rne")
+    OP(NOPS + 3, "fdiv.d ft2, ft0, ft1, rne")
+    OP(NOPS + 4, "fsqrt.d ft2, ft0, rne")
+#undef OP
+    }
+    *fl_out = (unsigned)fl;
+    return r;
+}
+
+static uint64_t fs_field(void)
+{
+    uint64_t s;
+    __asm__ volatile("csrr %0, mstatus" : "=r"(s));
+    return s & MSTATUS_FS_MASK;
+}
+
+static const char *const names[NOPS] = { "fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d" };
+
+int main(void)
+{
+    for (unsigned i = 0; i < NEDGES; i++)
+        vals[i] = edges[i];
+    for (unsigned i = 0; i < NRANDOM; i++) {   /* random normals of moderate size, both signs */
+        uint64_t r = next_random();
+        vals[NEDGES + i] = (r & 0x800fffffffffffffull) | ((0x3c0ull + (r >> 52) % 0x80) << 52);
+    }
+    uint64_t digest = 0;
+    const unsigned nvals = NEDGES + NRANDOM;
+    for (unsigned mode = 0; mode < 6; mode++) {   /* frm 0..4 with DYN, then rm = RNE */
+        if (mode < 5)
+            __asm__ volatile("csrw frm, %0" : : "r"((unsigned long)mode));
+        else
+            __asm__ volatile("csrwi frm, 3");   /* must not matter */
+        for (unsigned op = 0; op < NOPS; op++) {
+            for (unsigned i = 0; i < nvals; i++) {
+                for (unsigned j = 0; j < (op == 4 ? 1 : nvals); j++) {
+                    uint64_t a = vals[i], b = vals[j];
+                    unsigned fl_ref, fl_nx;
+                    bool rne = mode == 5;
+                    uint64_t ref = run_op(op, rne, a, b, 0, true, &fl_ref);
+                    RT_CHECK(fs_field(), MSTATUS_FS_MASK);
+                    uint64_t got = run_op(op, rne, a, b, NX, true, &fl_nx);
+                    RT_CHECK_OP2(names[op], a, b, got, ref);
+                    RT_CHECK_OP2(names[op], a, b, fl_nx, fl_ref | NX);
+                    RT_CHECK(fs_field(), MSTATUS_FS_MASK);
+                    /* and once more with FS already dirty */
+                    got = run_op(op, rne, a, b, NX, false, &fl_nx);
+                    RT_CHECK_OP2(names[op], a, b, got, ref);
+                    RT_CHECK_OP2(names[op], a, b, fl_nx, fl_ref | NX);
+                    digest = (digest ^ ref ^ ((uint64_t)fl_ref << 59)) * 0x100000001b3ull;
+                }
+            }
+        }
+        printf("fpfast: mode %u digest %016llx\n", mode, (unsigned long long)digest);
+    }
+    __asm__ volatile("csrwi frm, 0");
+    rt_pass();
+}
