@@ -1,15 +1,16 @@
-/* Double-precision add, sub, mul, div and sqrt on operands that sit at the
- * edges of the format (zeros, subnormals, the smallest normals and the
- * numbers around them, the largest finite numbers, infinities, quiet and
- * signaling NaNs) and on random ones, each computed twice: once with
- * fflags clear and FS clean, once with inexact already raised and FS
- * dirty. A translator may take a shortcut in the second case (only the
- * result can change, since inexact is already set), so both runs must give
- * the same result bits, the same flags (apart from inexact, which the
- * second run keeps) and leave FS dirty. The same is checked with frm set
- * to each rounding mode (DYN), with the rounding mode in the instruction,
- * and every result and flag set goes into a digest that must equal QEMU's
- * (diff-qemu-guests.sh) and the recording's (rr-guests.sh). */
+/* Double-precision add, sub, mul, div, sqrt, the four FMAs and the three
+ * compares on operands at the edges of the format (zeros, subnormals, the
+ * smallest normals and the numbers around them, the largest finite
+ * numbers, infinities, quiet and signaling NaNs) and on random ones, each
+ * computed twice: once with fflags clear and FS clean, once with inexact
+ * already raised and FS dirty. A translator may take a shortcut in the
+ * second case (only the result can change, since inexact is already set),
+ * so both runs must give the same result bits and the same flags (apart
+ * from inexact, which the second run keeps), and FS must end dirty. The
+ * same is checked with frm set to each rounding mode (DYN) and with the
+ * rounding mode in the instruction, and every result and flag set goes
+ * into a digest that must equal QEMU's (diff-qemu-guests.sh) and the
+ * recording's (rr-guests.sh). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,7 +42,8 @@ static const uint64_t edges[] = {
 };
 #define NEDGES (sizeof edges / sizeof edges[0])
 #define NRANDOM 40
-#define NOPS 5
+#define NOPS 12
+#define NTHIRD 12   /* third operands of the FMAs: every third edge */
 
 static uint64_t vals[NEDGES + NRANDOM];
 static uint64_t rng = 0x243f6a8885a308d3ull;
@@ -54,45 +56,64 @@ static uint64_t next_random(void)
     return rng;
 }
 
-/* Runs op (0 add, 1 sub, 2 mul, 3 div, 4 sqrt) on a and b, with DYN
- * rounding or, if rne, round to nearest in the instruction; fflags = fl_in
- * beforehand and FS set back to clean right before the op if clean.
- * Returns the result bits and sets *fl_out. The op sits in a block of its
- * own between CSR accesses (the jump ends it), as in compiled code, where
- * CSR accesses are rare. */
-static uint64_t run_op(unsigned op, bool rne, uint64_t a, uint64_t b, unsigned fl_in, bool clean,
-                       unsigned *fl_out)
+/* Runs op (see names[]) on a, b and c, with DYN rounding or, if rne,
+ * round to nearest in the instruction; fflags = fl_in beforehand and FS
+ * set back to clean right before the op if clean. Returns the result (FP
+ * bits, or the integer a compare gives) and sets *fl_out. The op sits in a
+ * block of its own between CSR accesses (the jump ends it), as in compiled
+ * code, where CSR accesses are rare. */
+static uint64_t run_op(unsigned op, bool rne, uint64_t a, uint64_t b, uint64_t c, unsigned fl_in,
+                       bool clean, unsigned *fl_out)
 {
     uint64_t r = 0;
     unsigned long fl = 0;
+    unsigned long fsm = clean ? MSTATUS_FS_MASK : 0, fsc = clean ? MSTATUS_FS_CLEAN : 0;
     switch (op + (rne ? NOPS : 0)) {
-#define OP(n, insn)                                                            \
+#define OP(n, insn, get)                                                       \
     case n:                                                                    \
         __asm__ volatile("csrw fflags, %[fi]\n\t"                              \
                          "fmv.d.x ft0, %[a]\n\t"                               \
                          "fmv.d.x ft1, %[b]\n\t"                               \
+                         "fmv.d.x ft3, %[c]\n\t"                               \
                          "csrc mstatus, %[fsm]\n\t"                            \
                          "csrs mstatus, %[fsc]\n\t"                            \
                          insn "\n\t"                                           \
-                         "fmv.x.d %[r], ft2\n\t"                               \
+                         get "\n\t"                                            \
                          "j 1f\n"                                               \
                          "1:\tcsrr %[fo], fflags"                              \
                          : [r] "=r"(r), [fo] "=r"(fl)                          \
-                         : [a] "r"(a), [b] "r"(b), [fi] "r"((unsigned long)fl_in), \
-                           [fsm] "r"(clean ? MSTATUS_FS_MASK : 0),             \
-                           [fsc] "r"(clean ? MSTATUS_FS_CLEAN : 0)             \
-                         : "ft0", "ft1", "ft2");                               \
+                         : [a] "r"(a), [b] "r"(b), [c] "r"(c),                 \
+                           [fi] "r"((unsigned long)fl_in), [fsm] "r"(fsm), [fsc] "r"(fsc) \
+                         : "ft0", "ft1", "ft2", "ft3");                        \
         break;
-    OP(0, "fadd.d ft2, ft0, ft1")
-    OP(1, "fsub.d ft2, ft0, ft1")
-    OP(2, "fmul.d ft2, ft0, ft1")
-    OP(3, "fdiv.d ft2, ft0, ft1")
-    OP(4, "fsqrt.d ft2, ft0")
-    OP(NOPS + 0, "fadd.d ft2, ft0, ft1, rne")
-    OP(NOPS + 1, "fsub.d ft2, ft0, ft1, rne")
-    OP(NOPS + 2, "fmul.d ft2, ft0, ft1, rne")
-    OP(NOPS + 3, "fdiv.d ft2, ft0, ft1, rne")
-    OP(NOPS + 4, "fsqrt.d ft2, ft0, rne")
+#define FOP(n, insn) OP(n, insn, "fmv.x.d %[r], ft2")
+#define XOP(n, insn) OP(n, insn, "")
+    FOP(0, "fadd.d ft2, ft0, ft1")
+    FOP(1, "fsub.d ft2, ft0, ft1")
+    FOP(2, "fmul.d ft2, ft0, ft1")
+    FOP(3, "fdiv.d ft2, ft0, ft1")
+    FOP(4, "fsqrt.d ft2, ft0")
+    FOP(5, "fmadd.d ft2, ft0, ft1, ft3")
+    FOP(6, "fmsub.d ft2, ft0, ft1, ft3")
+    FOP(7, "fnmsub.d ft2, ft0, ft1, ft3")
+    FOP(8, "fnmadd.d ft2, ft0, ft1, ft3")
+    XOP(9, "feq.d %[r], ft0, ft1")
+    XOP(10, "flt.d %[r], ft0, ft1")
+    XOP(11, "fle.d %[r], ft0, ft1")
+    FOP(NOPS + 0, "fadd.d ft2, ft0, ft1, rne")
+    FOP(NOPS + 1, "fsub.d ft2, ft0, ft1, rne")
+    FOP(NOPS + 2, "fmul.d ft2, ft0, ft1, rne")
+    FOP(NOPS + 3, "fdiv.d ft2, ft0, ft1, rne")
+    FOP(NOPS + 4, "fsqrt.d ft2, ft0, rne")
+    FOP(NOPS + 5, "fmadd.d ft2, ft0, ft1, ft3, rne")
+    FOP(NOPS + 6, "fmsub.d ft2, ft0, ft1, ft3, rne")
+    FOP(NOPS + 7, "fnmsub.d ft2, ft0, ft1, ft3, rne")
+    FOP(NOPS + 8, "fnmadd.d ft2, ft0, ft1, ft3, rne")
+    XOP(NOPS + 9, "feq.d %[r], ft0, ft1")
+    XOP(NOPS + 10, "flt.d %[r], ft0, ft1")
+    XOP(NOPS + 11, "fle.d %[r], ft0, ft1")
+#undef XOP
+#undef FOP
 #undef OP
     }
     *fl_out = (unsigned)fl;
@@ -106,7 +127,8 @@ static uint64_t fs_field(void)
     return s & MSTATUS_FS_MASK;
 }
 
-static const char *const names[NOPS] = { "fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d" };
+static const char *const names[NOPS] = { "fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d",
+    "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d", "feq.d", "flt.d", "fle.d" };
 
 int main(void)
 {
@@ -126,20 +148,22 @@ int main(void)
         for (unsigned op = 0; op < NOPS; op++) {
             for (unsigned i = 0; i < nvals; i++) {
                 for (unsigned j = 0; j < (op == 4 ? 1 : nvals); j++) {
-                    uint64_t a = vals[i], b = vals[j];
-                    unsigned fl_ref, fl_nx;
-                    bool rne = mode == 5;
-                    uint64_t ref = run_op(op, rne, a, b, 0, true, &fl_ref);
-                    RT_CHECK(fs_field(), MSTATUS_FS_MASK);
-                    uint64_t got = run_op(op, rne, a, b, NX, true, &fl_nx);
-                    RT_CHECK_OP2(names[op], a, b, got, ref);
-                    RT_CHECK_OP2(names[op], a, b, fl_nx, fl_ref | NX);
-                    RT_CHECK(fs_field(), MSTATUS_FS_MASK);
-                    /* and once more with FS already dirty */
-                    got = run_op(op, rne, a, b, NX, false, &fl_nx);
-                    RT_CHECK_OP2(names[op], a, b, got, ref);
-                    RT_CHECK_OP2(names[op], a, b, fl_nx, fl_ref | NX);
-                    digest = (digest ^ ref ^ ((uint64_t)fl_ref << 59)) * 0x100000001b3ull;
+                    for (unsigned k = 0; k < (op >= 5 && op <= 8 ? NTHIRD : 1); k++) {
+                        uint64_t a = vals[i], b = vals[j], c = vals[k * 3 % nvals];
+                        bool rne = mode == 5, cmp = op >= 9;
+                        unsigned fl_ref, fl_nx;
+                        uint64_t ref = run_op(op, rne, a, b, c, 0, true, &fl_ref);
+                        if (!cmp)
+                            RT_CHECK(fs_field(), MSTATUS_FS_MASK);
+                        uint64_t got = run_op(op, rne, a, b, c, NX, true, &fl_nx);
+                        RT_CHECK_OP2(names[op], a, b, got, ref);
+                        RT_CHECK_OP2(names[op], a, b, fl_nx, fl_ref | NX);
+                        /* and once more with FS already dirty */
+                        got = run_op(op, rne, a, b, c, NX, false, &fl_nx);
+                        RT_CHECK_OP2(names[op], a, b, got, ref);
+                        RT_CHECK_OP2(names[op], a, b, fl_nx, fl_ref | NX);
+                        digest = (digest ^ ref ^ ((uint64_t)fl_ref << 59)) * 0x100000001b3ull;
+                    }
                 }
             }
         }

@@ -735,19 +735,25 @@ static unsigned s_exp(uint32_t u) { return (u >> 23) & 0xff; }
  * mode (round to nearest, every exception masked, no flush-to-zero or
  * denormals-are-zero). Reading the mode costs more than an operation, so it
  * is not read for each. And whether the host has FMA (asked once). */
-static bool host_mode_default, host_has_fma;
+static bool host_mode_default, host_has_fma, host_has_fma_known;
 
 void fpu_host_sync(void)
 {
-    static bool asked;
     unsigned csr;
     __asm__ volatile("stmxcsr %0" : "=m"(csr));
     host_mode_default = (csr & 0xffc0u) == 0x1f80u;
-    if (unlikely(!asked)) {
+    if (unlikely(!host_has_fma_known))
+        fpu_host_has_fma();
+}
+
+bool fpu_host_has_fma(void)
+{
+    if (!host_has_fma_known) {
         __builtin_cpu_init();
         host_has_fma = __builtin_cpu_supports("fma");
-        asked = true;
+        host_has_fma_known = true;
     }
+    return host_has_fma;
 }
 
 bool fpu_host_usable(void)

@@ -42,6 +42,9 @@ void fpu_host_sync(void);
  * fpu_host_sync last found it. */
 bool fpu_host_usable(void);
 
+/* Whether the host has fused multiply-add instructions. */
+bool fpu_host_has_fma(void);
+
 #define FPU_CANON_NAN_S 0x7fc00000u
 #define FPU_CANON_NAN_D 0x7ff8000000000000ull
 

@@ -61,7 +61,8 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 enum { NOREG = -1 };
 
 /* Condition codes (the low nibble of jcc/setcc). */
-enum { CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_A = 0x7, CC_L = 0xc, CC_GE = 0xd };
+enum { CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7, CC_P = 0xa,
+       CC_L = 0xc, CC_GE = 0xd };
 /* Group-1 ALU operations (the /n of 0x81/0x83; op r, r/m is n * 8 + 3). */
 enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
 /* Shift operations (the /n of 0xc1/0xd3). */
@@ -873,44 +874,64 @@ static void emit_call(struct blk *b, const void *fn)
     }
 }
 
-/* The SSE opcode (F2 0F xx) computing double-precision op k, or 0. */
-static unsigned fp_inline_opc(unsigned k)
+/* How generated code computes double-precision op k inline: the SSE
+ * opcode (F2 0F xx) of an arithmetic op, the VEX opcode of an FMA (0F38
+ * xx, 231 form: xmm0 = +-(xmm1 * m) +- xmm0), the condition of a compare;
+ * FPI_NONE for the rest. */
+enum fpi { FPI_NONE, FPI_ARITH, FPI_FMA, FPI_CMP };
+
+static enum fpi fp_inline(unsigned k, unsigned *code)
 {
-    switch (k) {
-    case OP_FADD_D:  return 0x58;
-    case OP_FSUB_D:  return 0x5c;
-    case OP_FMUL_D:  return 0x59;
-    case OP_FDIV_D:  return 0x5e;
-    case OP_FSQRT_D: return 0x51;
-    default:         return 0;
+    static const struct { uint8_t kind, how, code; } table[] = {
+        {OP_FADD_D, FPI_ARITH, 0x58}, {OP_FSUB_D, FPI_ARITH, 0x5c},
+        {OP_FMUL_D, FPI_ARITH, 0x59}, {OP_FDIV_D, FPI_ARITH, 0x5e},
+        {OP_FSQRT_D, FPI_ARITH, 0x51},
+        {OP_FMADD_D, FPI_FMA, 0xb9},  /* vfmadd231sd: rs1 * rs2 + rs3 */
+        {OP_FMSUB_D, FPI_FMA, 0xbb},  /* vfmsub231sd: rs1 * rs2 - rs3 */
+        {OP_FNMSUB_D, FPI_FMA, 0xbd}, /* vfnmadd231sd: -(rs1 * rs2) + rs3 */
+        {OP_FNMADD_D, FPI_FMA, 0xbf}, /* vfnmsub231sd: -(rs1 * rs2) - rs3 */
+        {OP_FEQ_D, FPI_CMP, CC_E}, {OP_FLT_D, FPI_CMP, CC_B}, {OP_FLE_D, FPI_CMP, CC_BE},
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(table); i++) {
+        if (table[i].kind == k) {
+            if (table[i].how == FPI_FMA && !fpu_host_has_fma())
+                return FPI_NONE;
+            *code = table[i].code;
+            return (enum fpi)table[i].how;
+        }
     }
+    return FPI_NONE;
 }
 
-/* Double-precision add, sub, mul, div and sqrt in round to nearest,
- * computed by the host inline when nothing but the result can come of it:
- * the host FPU is in its default mode (hart.fp_host), inexact is already
- * raised in fflags (so whether this one is exact does not matter), FS is
- * already dirty, and the result is a normal number of magnitude at least
- * 2^-1021, which rules out every other flag (NaN or infinite operands,
- * overflow, division by zero, underflow: tiny results, detected after
- * rounding, lie below that) and every special result. Anything else goes
- * out of line to the op's fp_NAME and comes back. Returns false for ops
- * without this path. Clobbers rax, rdx and xmm0. */
+/* Double-precision ops computed by the host inline when nothing but the
+ * result can come of them; anything else goes out of line to the op's
+ * fp_NAME and comes back. Always: the host FPU in its default mode
+ * (hart.fp_host) and FS already dirty. Add, sub, mul, div, sqrt and the
+ * FMAs besides need round to nearest, inexact already raised in fflags (so
+ * whether this one is exact does not matter) and a normal result of
+ * magnitude at least 2^-1021, which rules out every other flag (NaN or
+ * infinite operands, overflow, division by zero, underflow: tiny results,
+ * detected after rounding, lie below that) and every special result.
+ * Compares need ordered operands (no NaN: no flag). Returns false for ops
+ * without this path. Clobbers rax, rdx, xmm0 and xmm1. */
 static bool emit_fp_inline(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
-    unsigned opc = fp_inline_opc(o->kind);
-    if (!opc || (o->rm != FPU_RNE && o->rm != 7))
+    unsigned code = 0;
+    enum fpi how = fp_inline(o->kind, &code);
+    if (how == FPI_NONE || (how != FPI_CMP && o->rm != FPU_RNE && o->rm != 7))
         return false;
     size_t slow[5];
     unsigned n = 0;
     emit_mem(g, 0, false, 0x80, 7, RBX, NOREG, 0, HART_OFF(fp_host));   /* cmp byte, 0 */
     put(g, 0);
     slow[n++] = jcc32(g, CC_E);
-    emit_mem(g, 0, false, 0xf6, 0, RBX, NOREG, 0, HART_OFF(fflags));    /* test byte, NX */
-    put(g, FPU_NX);
-    slow[n++] = jcc32(g, CC_E);
-    if (o->rm == 7) {                                                    /* DYN: frm */
+    if (how != FPI_CMP) {
+        emit_mem(g, 0, false, 0xf6, 0, RBX, NOREG, 0, HART_OFF(fflags));    /* test byte, NX */
+        put(g, FPU_NX);
+        slow[n++] = jcc32(g, CC_E);
+    }
+    if (how != FPI_CMP && o->rm == 7) {                                  /* DYN: frm */
         emit_mem(g, 0, false, 0x83, 7, RBX, NOREG, 0, HART_OFF(frm));   /* cmp dword, 0 */
         put(g, FPU_RNE);
         slow[n++] = jcc32(g, CC_NE);
@@ -919,11 +940,38 @@ static bool emit_fp_inline(struct blk *b, const struct op *o)
     alu_r_imm(g, false, ALU_AND, RAX, (int32_t)MSTATUS_FS);
     alu_r_imm(g, false, ALU_CMP, RAX, (int32_t)MSTATUS_FS);
     slow[n++] = jcc32(g, CC_NE);
-    if (o->kind == OP_FSQRT_D) {
-        emit_mem(g, 0xf2, false, 0x0f51, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* sqrtsd */
-    } else {
+    switch (how) {
+    case FPI_ARITH:
+        if (o->kind == OP_FSQRT_D) {
+            emit_mem(g, 0xf2, false, 0x0f51, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* sqrtsd */
+        } else {
+            emit_mem(g, 0xf2, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* movsd */
+            emit_mem(g, 0xf2, false, 0x0f00 | code, 0, RBX, NOREG, 0, HART_F(o->rs2));
+        }
+        break;
+    case FPI_FMA:
+        emit_mem(g, 0xf2, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs3));   /* movsd xmm0 */
+        emit_mem(g, 0xf2, false, 0x0f10, 1, RBX, NOREG, 0, HART_F(o->rs1));   /* movsd xmm1 */
+        put(g, 0xc4);   /* VEX: no R/X/B, map 0F38; W1, vvvv = xmm1, LIG, 66 */
+        put(g, 0xe2);
+        put(g, 0xf1);
+        put(g, (uint8_t)code);
+        put(g, 0x80 | (RBX & 7));   /* xmm0, [rbx + disp32] */
+        put32(g, (uint32_t)HART_F(o->rs2));
+        break;
+    default: {   /* compare: rax = the result; unordered goes out of line */
         emit_mem(g, 0xf2, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* movsd */
-        emit_mem(g, 0xf2, false, 0x0f00 | opc, 0, RBX, NOREG, 0, HART_F(o->rs2));
+        emit_mem(g, 0x66, false, 0x0f2e, 0, RBX, NOREG, 0, HART_F(o->rs2));   /* ucomisd */
+        slow[n++] = jcc32(g, CC_P);
+        setcc_zx(g, code, RAX);
+        add_cold(b, COLD_FP, 1, o, slow[0], g->off);   /* returns with x[rd] in rax */
+        struct cold *c = &b->cold[b->ncold - 1];
+        for (unsigned i = 1; i < n; i++)
+            c->more[c->nmore++] = slow[i];
+        if (o->rd != 32)
+            mov_r_r(g, xdst(b, o->rd), RAX);
+        return true;
+    }
     }
     put(g, 0x66);
     emit_rr(g, true, 0x0f7e, 0, RAX);                                    /* movq rax, xmm0 */
@@ -943,7 +991,8 @@ static bool emit_fp_inline(struct blk *b, const struct op *o)
 
 /* The way out of line of emit_fp_inline: the op's fp_NAME with every
  * dirty slot stored (the callee writes none of them, so the slots stay as
- * they are, but it clobbers r8-r11: they are loaded again). */
+ * they are, but it clobbers r8-r11: they are loaded again); for a compare
+ * (arg 1), rax = the x[rd] it wrote. */
 static void emit_cold_fp(struct blk *b, const struct cold *c)
 {
     struct cg *g = &b->g;
@@ -955,6 +1004,8 @@ static void emit_cold_fp(struct blk *b, const struct cold *c)
     size_t ok = jcc32(g, CC_E);
     emit_leave_trap(b, c->op);
     patch_rel32(g, ok, g->off);
+    if (c->arg)
+        mov_r_m(g, true, RAX, RBX, HART_X(c->op->rd));
     rc_reload_volatile(b, &c->rc);
     patch_rel32(g, jmp32(g), c->resume);
 }
