@@ -1,7 +1,8 @@
-/* Double-precision add, sub, mul, div, sqrt, the four FMAs and the three
- * compares on operands at the edges of the format (zeros, subnormals, the
- * smallest normals and the numbers around them, the largest finite
- * numbers, infinities, quiet and signaling NaNs) and on random ones, each
+/* Add, sub, mul, div, sqrt, the four FMAs and the three compares, in
+ * double and single precision, on operands at the edges of the format
+ * (zeros, subnormals, the smallest normals and the numbers around them, the
+ * largest finite numbers, infinities, quiet and signaling NaNs, singles
+ * that are not properly NaN-boxed) and on random ones, each
  * computed twice: once with fflags clear and FS clean, once with inexact
  * already raised and FS dirty. A translator may take a shortcut in the
  * second case (only the result can change, since inexact is already set),
@@ -41,11 +42,28 @@ static const uint64_t edges[] = {
     0xfff8000000000001ull, 0x400921fb54442d18ull,   /* negative qNaN with payload, pi */
 };
 #define NEDGES (sizeof edges / sizeof edges[0])
+
+/* The same for single precision, NaN-boxed, and two values that are not
+ * properly boxed (they read as the canonical NaN). */
+#define B(v) (0xffffffff00000000ull | (v))
+static const uint64_t sedges[] = {
+    B(0x00000000), B(0x80000000), B(0x00000001), B(0x80000001),
+    B(0x007fffff), B(0x00400000), B(0x00800000), B(0x80800000),
+    B(0x00800001), B(0x00ffffff), B(0x01000000), B(0x01000001),
+    B(0x3f800000), B(0xbf800000), B(0x3f800001), B(0x3f7fffff),
+    B(0x3f000000), B(0x40000000), B(0x1f800000), B(0x20000000),
+    B(0x7f7fffff), B(0xff7fffff), B(0x7f000000), B(0x7e800000),
+    B(0x7f800000), B(0xff800000), B(0x7fc00000), B(0x7fa00000),
+    B(0xffc00001), B(0x40490fdb),
+    0x000000003f800000ull, 0xfffffffe3f800000ull,
+};
+#undef B
+#define NSEDGES (sizeof sedges / sizeof sedges[0])
 #define NRANDOM 40
-#define NOPS 12
+#define NOPS 24     /* 12 double-precision ops, then the same 12 in single */
 #define NTHIRD 12   /* third operands of the FMAs: every third edge */
 
-static uint64_t vals[NEDGES + NRANDOM];
+static uint64_t vals[NEDGES + NRANDOM], svals[NSEDGES + NRANDOM];
 static uint64_t rng = 0x243f6a8885a308d3ull;
 
 static uint64_t next_random(void)
@@ -100,6 +118,18 @@ static uint64_t run_op(unsigned op, bool rne, uint64_t a, uint64_t b, uint64_t c
     XOP(9, "feq.d %[r], ft0, ft1")
     XOP(10, "flt.d %[r], ft0, ft1")
     XOP(11, "fle.d %[r], ft0, ft1")
+    FOP(12, "fadd.s ft2, ft0, ft1")
+    FOP(13, "fsub.s ft2, ft0, ft1")
+    FOP(14, "fmul.s ft2, ft0, ft1")
+    FOP(15, "fdiv.s ft2, ft0, ft1")
+    FOP(16, "fsqrt.s ft2, ft0")
+    FOP(17, "fmadd.s ft2, ft0, ft1, ft3")
+    FOP(18, "fmsub.s ft2, ft0, ft1, ft3")
+    FOP(19, "fnmsub.s ft2, ft0, ft1, ft3")
+    FOP(20, "fnmadd.s ft2, ft0, ft1, ft3")
+    XOP(21, "feq.s %[r], ft0, ft1")
+    XOP(22, "flt.s %[r], ft0, ft1")
+    XOP(23, "fle.s %[r], ft0, ft1")
     FOP(NOPS + 0, "fadd.d ft2, ft0, ft1, rne")
     FOP(NOPS + 1, "fsub.d ft2, ft0, ft1, rne")
     FOP(NOPS + 2, "fmul.d ft2, ft0, ft1, rne")
@@ -112,6 +142,18 @@ static uint64_t run_op(unsigned op, bool rne, uint64_t a, uint64_t b, uint64_t c
     XOP(NOPS + 9, "feq.d %[r], ft0, ft1")
     XOP(NOPS + 10, "flt.d %[r], ft0, ft1")
     XOP(NOPS + 11, "fle.d %[r], ft0, ft1")
+    FOP(NOPS + 12, "fadd.s ft2, ft0, ft1, rne")
+    FOP(NOPS + 13, "fsub.s ft2, ft0, ft1, rne")
+    FOP(NOPS + 14, "fmul.s ft2, ft0, ft1, rne")
+    FOP(NOPS + 15, "fdiv.s ft2, ft0, ft1, rne")
+    FOP(NOPS + 16, "fsqrt.s ft2, ft0, rne")
+    FOP(NOPS + 17, "fmadd.s ft2, ft0, ft1, ft3, rne")
+    FOP(NOPS + 18, "fmsub.s ft2, ft0, ft1, ft3, rne")
+    FOP(NOPS + 19, "fnmsub.s ft2, ft0, ft1, ft3, rne")
+    FOP(NOPS + 20, "fnmadd.s ft2, ft0, ft1, ft3, rne")
+    XOP(NOPS + 21, "feq.s %[r], ft0, ft1")
+    XOP(NOPS + 22, "flt.s %[r], ft0, ft1")
+    XOP(NOPS + 23, "fle.s %[r], ft0, ft1")
 #undef XOP
 #undef FOP
 #undef OP
@@ -128,29 +170,37 @@ static uint64_t fs_field(void)
 }
 
 static const char *const names[NOPS] = { "fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d",
-    "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d", "feq.d", "flt.d", "fle.d" };
+    "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d", "feq.d", "flt.d", "fle.d",
+    "fadd.s", "fsub.s", "fmul.s", "fdiv.s", "fsqrt.s",
+    "fmadd.s", "fmsub.s", "fnmsub.s", "fnmadd.s", "feq.s", "flt.s", "fle.s" };
 
 int main(void)
 {
     for (unsigned i = 0; i < NEDGES; i++)
         vals[i] = edges[i];
+    for (unsigned i = 0; i < NSEDGES; i++)
+        svals[i] = sedges[i];
     for (unsigned i = 0; i < NRANDOM; i++) {   /* random normals of moderate size, both signs */
         uint64_t r = next_random();
         vals[NEDGES + i] = (r & 0x800fffffffffffffull) | ((0x3c0ull + (r >> 52) % 0x80) << 52);
+        svals[NSEDGES + i] = 0xffffffff00000000ull | (r & 0x807fffffu) |
+                             ((0x60u + (uint32_t)(r >> 32) % 0x40) << 23);
     }
     uint64_t digest = 0;
-    const unsigned nvals = NEDGES + NRANDOM;
     for (unsigned mode = 0; mode < 6; mode++) {   /* frm 0..4 with DYN, then rm = RNE */
         if (mode < 5)
             __asm__ volatile("csrw frm, %0" : : "r"((unsigned long)mode));
         else
             __asm__ volatile("csrwi frm, 3");   /* must not matter */
         for (unsigned op = 0; op < NOPS; op++) {
+            unsigned f = op % 12;   /* the function: add, sub, ..., fle */
+            const uint64_t *v = op < 12 ? vals : svals;
+            unsigned nvals = op < 12 ? NEDGES + NRANDOM : NSEDGES + NRANDOM;
             for (unsigned i = 0; i < nvals; i++) {
-                for (unsigned j = 0; j < (op == 4 ? 1 : nvals); j++) {
-                    for (unsigned k = 0; k < (op >= 5 && op <= 8 ? NTHIRD : 1); k++) {
-                        uint64_t a = vals[i], b = vals[j], c = vals[k * 3 % nvals];
-                        bool rne = mode == 5, cmp = op >= 9;
+                for (unsigned j = 0; j < (f == 4 ? 1 : nvals); j++) {
+                    for (unsigned k = 0; k < (f >= 5 && f <= 8 ? NTHIRD : 1); k++) {
+                        uint64_t a = v[i], b = v[j], c = v[k * 3 % nvals];
+                        bool rne = mode == 5, cmp = f >= 9;
                         unsigned fl_ref, fl_nx;
                         uint64_t ref = run_op(op, rne, a, b, c, 0, true, &fl_ref);
                         if (!cmp)

@@ -398,7 +398,7 @@ struct cold {
     const struct plugin *owner;
     const struct op *op;
     size_t from;       /* rel32 of the jump into the stub */
-    size_t more[4];    /* rel32s of further jumps into it */
+    size_t more[8];    /* rel32s of further jumps into it */
     unsigned nmore;
     size_t resume;     /* where the stub returns to */
     struct rcsnap rc;  /* the slots there */
@@ -874,96 +874,116 @@ static void emit_call(struct blk *b, const void *fn)
     }
 }
 
-/* How generated code computes double-precision op k inline: the SSE
- * opcode (F2 0F xx) of an arithmetic op, the VEX opcode of an FMA (0F38
- * xx, 231 form: xmm0 = +-(xmm1 * m) +- xmm0), the condition of a compare;
- * FPI_NONE for the rest. */
+/* How generated code computes FP op k inline: the SSE opcode (F2/F3 0F
+ * xx) of an arithmetic op, the VEX opcode of an FMA (0F38 xx, 231 form:
+ * xmm0 = +-(xmm1 * m) +- xmm0), the condition of a compare; FPI_NONE for
+ * the rest. */
 enum fpi { FPI_NONE, FPI_ARITH, FPI_FMA, FPI_CMP };
 
-static enum fpi fp_inline(unsigned k, unsigned *code)
+struct fp_inline_op {
+    uint8_t kind, how, code;
+    bool single;
+};
+
+static const struct fp_inline_op *fp_inline(unsigned k)
 {
-    static const struct { uint8_t kind, how, code; } table[] = {
-        {OP_FADD_D, FPI_ARITH, 0x58}, {OP_FSUB_D, FPI_ARITH, 0x5c},
-        {OP_FMUL_D, FPI_ARITH, 0x59}, {OP_FDIV_D, FPI_ARITH, 0x5e},
-        {OP_FSQRT_D, FPI_ARITH, 0x51},
-        {OP_FMADD_D, FPI_FMA, 0xb9},  /* vfmadd231sd: rs1 * rs2 + rs3 */
-        {OP_FMSUB_D, FPI_FMA, 0xbb},  /* vfmsub231sd: rs1 * rs2 - rs3 */
-        {OP_FNMSUB_D, FPI_FMA, 0xbd}, /* vfnmadd231sd: -(rs1 * rs2) + rs3 */
-        {OP_FNMADD_D, FPI_FMA, 0xbf}, /* vfnmsub231sd: -(rs1 * rs2) - rs3 */
-        {OP_FEQ_D, FPI_CMP, CC_E}, {OP_FLT_D, FPI_CMP, CC_B}, {OP_FLE_D, FPI_CMP, CC_BE},
+    static const struct fp_inline_op table[] = {
+        {OP_FADD_D, FPI_ARITH, 0x58, false}, {OP_FSUB_D, FPI_ARITH, 0x5c, false},
+        {OP_FMUL_D, FPI_ARITH, 0x59, false}, {OP_FDIV_D, FPI_ARITH, 0x5e, false},
+        {OP_FSQRT_D, FPI_ARITH, 0x51, false},
+        {OP_FMADD_D, FPI_FMA, 0xb9, false},  /* vfmadd231: rs1 * rs2 + rs3 */
+        {OP_FMSUB_D, FPI_FMA, 0xbb, false},  /* vfmsub231: rs1 * rs2 - rs3 */
+        {OP_FNMSUB_D, FPI_FMA, 0xbd, false}, /* vfnmadd231: -(rs1 * rs2) + rs3 */
+        {OP_FNMADD_D, FPI_FMA, 0xbf, false}, /* vfnmsub231: -(rs1 * rs2) - rs3 */
+        {OP_FEQ_D, FPI_CMP, CC_E, false}, {OP_FLT_D, FPI_CMP, CC_B, false},
+        {OP_FLE_D, FPI_CMP, CC_BE, false},
+        {OP_FADD_S, FPI_ARITH, 0x58, true}, {OP_FSUB_S, FPI_ARITH, 0x5c, true},
+        {OP_FMUL_S, FPI_ARITH, 0x59, true}, {OP_FDIV_S, FPI_ARITH, 0x5e, true},
+        {OP_FSQRT_S, FPI_ARITH, 0x51, true},
+        {OP_FMADD_S, FPI_FMA, 0xb9, true}, {OP_FMSUB_S, FPI_FMA, 0xbb, true},
+        {OP_FNMSUB_S, FPI_FMA, 0xbd, true}, {OP_FNMADD_S, FPI_FMA, 0xbf, true},
+        {OP_FEQ_S, FPI_CMP, CC_E, true}, {OP_FLT_S, FPI_CMP, CC_B, true},
+        {OP_FLE_S, FPI_CMP, CC_BE, true},
     };
     for (unsigned i = 0; i < ARRAY_SIZE(table); i++) {
-        if (table[i].kind == k) {
-            if (table[i].how == FPI_FMA && !fpu_host_has_fma())
-                return FPI_NONE;
-            *code = table[i].code;
-            return (enum fpi)table[i].how;
-        }
+        if (table[i].kind == k)
+            return table[i].how == FPI_FMA && !fpu_host_has_fma() ? NULL : &table[i];
     }
-    return FPI_NONE;
+    return NULL;
 }
 
-/* Double-precision ops computed by the host inline when nothing but the
- * result can come of them; anything else goes out of line to the op's
- * fp_NAME and comes back. Always: the host FPU in its default mode
- * (hart.fp_host) and FS already dirty. Add, sub, mul, div, sqrt and the
- * FMAs besides need round to nearest, inexact already raised in fflags (so
- * whether this one is exact does not matter) and a normal result of
- * magnitude at least 2^-1021, which rules out every other flag (NaN or
- * infinite operands, overflow, division by zero, underflow: tiny results,
- * detected after rounding, lie below that) and every special result.
- * Compares need ordered operands (no NaN: no flag). Returns false for ops
- * without this path. Clobbers rax, rdx, xmm0 and xmm1. */
+/* FP ops computed by the host inline when nothing but the result can come
+ * of them; anything else goes out of line to the op's fp_NAME and comes
+ * back. Always: the host FPU in its default mode (hart.fp_host), FS
+ * already dirty and, for single precision, properly NaN-boxed operands.
+ * Add, sub, mul, div, sqrt and the FMAs besides need round to nearest,
+ * inexact already raised in fflags (so whether this one is exact does not
+ * matter) and a normal result at least twice the smallest normal number,
+ * which rules out every other flag (NaN or infinite operands, overflow,
+ * division by zero, underflow: tiny results, detected after rounding, lie
+ * below that) and every special result. Compares need ordered operands (no
+ * NaN: no flag). Returns false for ops without this path. Clobbers rax,
+ * rdx, xmm0 and xmm1. */
 static bool emit_fp_inline(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
-    unsigned code = 0;
-    enum fpi how = fp_inline(o->kind, &code);
-    if (how == FPI_NONE || (how != FPI_CMP && o->rm != FPU_RNE && o->rm != 7))
+    const struct fp_inline_op *fi = fp_inline(o->kind);
+    if (!fi || (fi->how != FPI_CMP && o->rm != FPU_RNE && o->rm != 7))
         return false;
-    size_t slow[5];
+    bool sp = fi->single;
+    unsigned pfx = sp ? 0xf3 : 0xf2;   /* movss/addss...: F3; movsd/addsd...: F2 */
+    size_t slow[8];
     unsigned n = 0;
     emit_mem(g, 0, false, 0x80, 7, RBX, NOREG, 0, HART_OFF(fp_host));   /* cmp byte, 0 */
     put(g, 0);
     slow[n++] = jcc32(g, CC_E);
-    if (how != FPI_CMP) {
+    if (fi->how != FPI_CMP) {
         emit_mem(g, 0, false, 0xf6, 0, RBX, NOREG, 0, HART_OFF(fflags));    /* test byte, NX */
         put(g, FPU_NX);
         slow[n++] = jcc32(g, CC_E);
-    }
-    if (how != FPI_CMP && o->rm == 7) {                                  /* DYN: frm */
-        emit_mem(g, 0, false, 0x83, 7, RBX, NOREG, 0, HART_OFF(frm));   /* cmp dword, 0 */
-        put(g, FPU_RNE);
-        slow[n++] = jcc32(g, CC_NE);
+        if (o->rm == 7) {                                                /* DYN: frm */
+            emit_mem(g, 0, false, 0x83, 7, RBX, NOREG, 0, HART_OFF(frm));   /* cmp dword, 0 */
+            put(g, FPU_RNE);
+            slow[n++] = jcc32(g, CC_NE);
+        }
     }
     mov_r_m(g, false, RAX, RBX, HART_OFF(mstatus));
     alu_r_imm(g, false, ALU_AND, RAX, (int32_t)MSTATUS_FS);
     alu_r_imm(g, false, ALU_CMP, RAX, (int32_t)MSTATUS_FS);
     slow[n++] = jcc32(g, CC_NE);
-    switch (how) {
+    if (sp) {   /* upper halves all ones: cmp dword [f + 4], -1 */
+        unsigned nsrc = fi->how == FPI_FMA ? 3 : o->kind == OP_FSQRT_S ? 1 : 2;
+        const uint8_t src[3] = {o->rs1, o->rs2, o->rs3};
+        for (unsigned i = 0; i < nsrc; i++) {
+            emit_mem(g, 0, false, 0x83, 7, RBX, NOREG, 0, HART_F(src[i]) + 4);
+            put(g, 0xff);
+            slow[n++] = jcc32(g, CC_NE);
+        }
+    }
+    switch (fi->how) {
     case FPI_ARITH:
-        if (o->kind == OP_FSQRT_D) {
-            emit_mem(g, 0xf2, false, 0x0f51, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* sqrtsd */
+        if (fi->code == 0x51) {
+            emit_mem(g, pfx, false, 0x0f51, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* sqrt */
         } else {
-            emit_mem(g, 0xf2, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* movsd */
-            emit_mem(g, 0xf2, false, 0x0f00 | code, 0, RBX, NOREG, 0, HART_F(o->rs2));
+            emit_mem(g, pfx, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* load */
+            emit_mem(g, pfx, false, 0x0f00 | fi->code, 0, RBX, NOREG, 0, HART_F(o->rs2));
         }
         break;
     case FPI_FMA:
-        emit_mem(g, 0xf2, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs3));   /* movsd xmm0 */
-        emit_mem(g, 0xf2, false, 0x0f10, 1, RBX, NOREG, 0, HART_F(o->rs1));   /* movsd xmm1 */
-        put(g, 0xc4);   /* VEX: no R/X/B, map 0F38; W1, vvvv = xmm1, LIG, 66 */
+        emit_mem(g, pfx, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs3));   /* xmm0 = rs3 */
+        emit_mem(g, pfx, false, 0x0f10, 1, RBX, NOREG, 0, HART_F(o->rs1));   /* xmm1 = rs1 */
+        put(g, 0xc4);   /* VEX: no R/X/B, map 0F38; W (1: double), vvvv = xmm1, LIG, 66 */
         put(g, 0xe2);
-        put(g, 0xf1);
-        put(g, (uint8_t)code);
+        put(g, sp ? 0x71 : 0xf1);
+        put(g, fi->code);
         put(g, 0x80 | (RBX & 7));   /* xmm0, [rbx + disp32] */
         put32(g, (uint32_t)HART_F(o->rs2));
         break;
     default: {   /* compare: rax = the result; unordered goes out of line */
-        emit_mem(g, 0xf2, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs1));   /* movsd */
-        emit_mem(g, 0x66, false, 0x0f2e, 0, RBX, NOREG, 0, HART_F(o->rs2));   /* ucomisd */
+        emit_mem(g, pfx, false, 0x0f10, 0, RBX, NOREG, 0, HART_F(o->rs1));
+        emit_mem(g, sp ? 0 : 0x66, false, 0x0f2e, 0, RBX, NOREG, 0, HART_F(o->rs2));   /* ucomis */
         slow[n++] = jcc32(g, CC_P);
-        setcc_zx(g, code, RAX);
+        setcc_zx(g, fi->code, RAX);
         add_cold(b, COLD_FP, 1, o, slow[0], g->off);   /* returns with x[rd] in rax */
         struct cold *c = &b->cold[b->ncold - 1];
         for (unsigned i = 1; i < n; i++)
@@ -974,13 +994,24 @@ static bool emit_fp_inline(struct blk *b, const struct op *o)
     }
     }
     put(g, 0x66);
-    emit_rr(g, true, 0x0f7e, 0, RAX);                                    /* movq rax, xmm0 */
+    emit_rr(g, !sp, 0x0f7e, 0, RAX);                 /* movq rax, xmm0 / movd eax, xmm0 */
     mov_r_r(g, RDX, RAX);
-    shift_r_imm(g, true, SH_SHR, RDX, 52);
-    alu_r_imm(g, false, ALU_AND, RDX, 0x7ff);
-    alu_r_imm(g, false, ALU_SUB, RDX, 2);
-    alu_r_imm(g, false, ALU_CMP, RDX, 0x7fe - 2);   /* biased exponent in [2, 0x7fe] */
+    if (sp) {   /* biased exponent in [2, 0xfe] */
+        shift_r_imm(g, false, SH_SHR, RDX, 23);
+        alu_r_imm(g, false, ALU_AND, RDX, 0xff);
+        alu_r_imm(g, false, ALU_SUB, RDX, 2);
+        alu_r_imm(g, false, ALU_CMP, RDX, 0xfe - 2);
+    } else {    /* biased exponent in [2, 0x7fe] */
+        shift_r_imm(g, true, SH_SHR, RDX, 52);
+        alu_r_imm(g, false, ALU_AND, RDX, 0x7ff);
+        alu_r_imm(g, false, ALU_SUB, RDX, 2);
+        alu_r_imm(g, false, ALU_CMP, RDX, 0x7fe - 2);
+    }
     slow[n++] = jcc32(g, CC_A);
+    if (sp) {   /* NaN-boxed */
+        mov_r_imm(g, RDX, 0xffffffff00000000ULL);
+        alu_r_r(g, true, ALU_OR, RAX, RDX);
+    }
     mov_m_r(g, RBX, HART_F(o->rd), RAX);
     add_cold(b, COLD_FP, 0, o, slow[0], g->off);
     struct cold *c = &b->cold[b->ncold - 1];
