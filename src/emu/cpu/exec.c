@@ -264,7 +264,7 @@ L_JIT: {
         goto chain_exit;
     case JIT_LIMIT:
         h->pc = tb->vpc;
-        return;
+        goto step;
     case JIT_TRAP:
         RAISE(r.code >> 32, h->fault_tval);
     case JIT_STOP:
@@ -548,7 +548,7 @@ chain_exit: {
     if (likely(nt)) {
         if (unlikely(icount + nt->n_insns > limit)) {
             h->pc = tb->exit_pc[slot];
-            LEAVE();
+            goto step;
         }
         tb = nt;
         icount += nt->n_insns;
@@ -574,7 +574,7 @@ chain_exit: {
     }
     limit = h->limit;
     if (icount + nt->n_insns > limit)
-        return;
+        goto step;
     tb = nt;
     icount += nt->n_insns;
     op = nt->ops;
@@ -587,7 +587,27 @@ indirect_exit: {
         return;
     struct tb *nt = tb_find(h, h->tbflags);
     limit = h->limit;
-    if (!nt || icount + nt->n_insns > limit)
+    if (!nt)
+        return;
+    if (icount + nt->n_insns > limit)
+        goto step;
+    tb = nt;
+    icount += nt->n_insns;
+    op = nt->ops;
+    goto *op->h;
+}
+
+step: {
+    /* The block at h->pc does not fit in what is left of the budget: step
+     * to the end of the budget one instruction at a time, here rather than
+     * through the hart loop, which would do the same (nothing it looks at
+     * between steps changes before the budget runs out: whatever changes
+     * it, a device, a CSR write, wfi, sets h->limit to 0). */
+    h->icount = icount;
+    if (icount >= limit)
+        return;
+    struct tb *nt = tb_find(h, h->tbflags | TBF_SINGLE);
+    if (!nt)
         return;
     tb = nt;
     icount += nt->n_insns;
