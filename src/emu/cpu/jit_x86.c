@@ -1228,6 +1228,13 @@ static void mov_arg(struct cg *g, int r, uint64_t imm)
 }
 
 
+/* Whether op kind k is a plain load or store (integer or FP): one access,
+ * whose address is rs1 + imm. */
+static bool plain_access(unsigned k)
+{
+    return (k >= OP_LB && k <= OP_SD) || (k >= OP_FLW && k <= OP_FSD);
+}
+
 /* Whether the address of a plain access (op kind k, registers rd and rs1)
  * cannot be computed again after it: a load that overwrites its base.
  * PLUGIN_MEM_PRE then keeps it. */
@@ -1385,14 +1392,20 @@ static bool emit_op(struct blk *b, const struct op *o)
         return true;
     }
     case OP_PLUGIN_MEM_PRE:    /* plain loads and stores: note what is needed later */
-        if (o->rm < OP_LB || o->rm > OP_SD)
+        if (!plain_access(o->rm))
             return false;
         if (mem_vaddr_kept(o->rm, o->rd, o->rs1)) {
             emit_mem(g, 0, true, 0x8d, RAX, xsrc(b, o->rs1), NOREG, 0, (int32_t)o->imm);
             emit_ctx_base(g);
             mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(vaddr), RAX);
         }
-        if (o->rm >= OP_SB && plugin_mem_values) {   /* the value stored, to its size */
+        if (o->rm == OP_FSW || o->rm == OP_FSD) {     /* the value stored, to its size */
+            if (plugin_mem_values) {
+                mov_r_m(g, o->rm == OP_FSD, RAX, RBX, HART_F(o->rs2));
+                emit_ctx_base(g);
+                mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
+            }
+        } else if (o->rm >= OP_SB && plugin_mem_values) {
             get_x_zx(b, o->rs2, mem_size(o->rm));
             emit_ctx_base(g);
             mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
@@ -1400,8 +1413,9 @@ static bool emit_op(struct blk *b, const struct op *o)
         return true;
     case OP_PLUGIN_MEM_POST: {   /* as exec.c's plugin_mem_post for a plain access */
         unsigned k = o->rm;
-        bool store = k >= OP_SB && k <= OP_SD;
-        if ((!store && (k < OP_LB || k > OP_LWU)) || (!store && o->rd == 32))
+        bool fp = k >= OP_FLW && k <= OP_FSD;
+        bool store = (k >= OP_SB && k <= OP_SD) || k == OP_FSW || k == OP_FSD;
+        if (!plain_access(k) || (!store && !fp && o->rd == 32))
             return false;        /* loads into x0 leave no value to report */
         unsigned size = mem_size(k), shift = size == 8 ? 3u : size == 4 ? 2u : size == 2 ? 1u : 0u;
         bool sign = k == OP_LB || k == OP_LH || k == OP_LW;
@@ -1409,7 +1423,11 @@ static bool emit_op(struct blk *b, const struct op *o)
         const struct plugin_cb *list = (const struct plugin_cb *)(uintptr_t)o->imm;
         if (mem_records_read_regs(list, store ? PMEM_W : PMEM_R))
             emit_exact_pc(b, o);
-        if (!store && plugin_mem_values) {   /* the value loaded, to its size */
+        if (!store && fp && plugin_mem_values) {   /* the value loaded, to its size */
+            mov_r_m(g, k == OP_FLD, RAX, RBX, HART_F(o->rd));
+            emit_ctx_base(g);
+            mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
+        } else if (!store && plugin_mem_values) {
             get_x_zx(b, o->rd, size);
             emit_ctx_base(g);
             mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
