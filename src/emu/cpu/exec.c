@@ -133,6 +133,8 @@ void tb_exec(struct hart *h, struct tb *tb)
 #define EXACT(call)     ({ h->icount = icount - (uint64_t)(tb->n_insns - op->idx); \
                            int r_ = (call); limit = h->limit; r_; })
 #define LEAVE()         do { h->icount = icount; return; } while (0)
+/* Goes on with block t, counted whole at entry. */
+#define ENTER(t)        do { tb = (t); icount += tb->n_insns; op = tb->ops; goto *op->h; } while (0)
 
 #define LOAD(NAME, SIZE, CT, DST)                                              \
     L_##NAME: {                                                                \
@@ -550,10 +552,7 @@ chain_exit: {
             h->pc = tb->exit_pc[slot];
             goto step;
         }
-        tb = nt;
-        icount += nt->n_insns;
-        op = nt->ops;
-        goto *op->h;
+        ENTER(nt);
     }
     h->pc = tb->exit_pc[slot];
     h->icount = icount;
@@ -575,10 +574,7 @@ chain_exit: {
     limit = h->limit;
     if (icount + nt->n_insns > limit)
         goto step;
-    tb = nt;
-    icount += nt->n_insns;
-    op = nt->ops;
-    goto *op->h;
+    ENTER(nt);
 }
 
 indirect_exit: {
@@ -591,10 +587,7 @@ indirect_exit: {
         return;
     if (icount + nt->n_insns > limit)
         goto step;
-    tb = nt;
-    icount += nt->n_insns;
-    op = nt->ops;
-    goto *op->h;
+    ENTER(nt);
 }
 
 step: {
@@ -609,9 +602,6 @@ step: {
     struct tb *nt = tb_find(h, h->tbflags | TBF_SINGLE);
     if (!nt)
         return;
-    tb = nt;
-    icount += nt->n_insns;
-    op = nt->ops;
-    goto *op->h;
+    ENTER(nt);
 }
 }
