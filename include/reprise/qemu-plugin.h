@@ -142,9 +142,10 @@ typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index,
 /* Asks for the plugin to be removed. Removal is not immediate: callbacks may
  * still arrive until cb runs, which happens once the callback (or install)
  * that asked has returned and the hart is back in its loop (translated code
- * runs on until its next exit, at most a scheduling round). After cb the plugin receives nothing more (no
- * atexit callback either) and its id is no longer valid. Calling this from
- * qemu_plugin_install is a bug and is ignored. */
+ * runs on until its next exit, at most a scheduling round). After cb the
+ * plugin receives nothing more (no atexit callback either) and its id is no
+ * longer valid. Calling this from qemu_plugin_install is a bug and is
+ * ignored. */
 #if QEMU_PLUGIN_API_VERSION >= 7
 QEMU_PLUGIN_API
 void qemu_plugin_uninstall(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb,

@@ -121,7 +121,7 @@
     OP_LIST_FP(X)
 
 /* The floating-point computations (every F/D op but loads and stores):
- * fp_exec (fpexec.h) runs any of them. */
+ * fp_NAME (fpexec.h) runs OP_NAME. */
 #define OP_LIST_FP(X) \
     X(FMADD_S,   "frd = frs1 * frs2 + frs3") \
     X(FMSUB_S,   "frd = frs1 * frs2 - frs3") \

@@ -21,11 +21,6 @@
 
 static const void *const *label_table;
 
-static inline uint64_t box_s(uint32_t v)
-{
-    return 0xffffffff00000000ULL | v;
-}
-
 /* CSR instruction semantics (csr.c). */
 int csr_insn(struct hart *h, unsigned csr, unsigned kind, uint64_t src,
              bool do_read, bool do_write, uint64_t *old);
@@ -368,7 +363,7 @@ STORE(SB, 1, uint8_t, RS2)
 STORE(SH, 2, uint16_t, RS2)
 STORE(SW, 4, uint32_t, RS2)
 STORE(SD, 8, uint64_t, RS2)
-LOAD(FLW, 4, uint32_t, h->f[op->rd] = box_s((uint32_t)v); fs_dirty(h))
+LOAD(FLW, 4, uint32_t, h->f[op->rd] = fp_box_s((uint32_t)v); fs_dirty(h))
 LOAD(FLD, 8, uint64_t, h->f[op->rd] = v; fs_dirty(h))
 STORE(FSW, 4, uint32_t, h->f[op->rs2])
 STORE(FSD, 8, uint64_t, h->f[op->rs2])

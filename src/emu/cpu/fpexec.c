@@ -1,6 +1,4 @@
-/* The floating-point computations of RV64FD, one op at a time (fpexec.h).
- * Single-precision values live NaN-boxed in the 64-bit f registers: a
- * value that is not properly boxed reads as the canonical NaN. */
+/* The floating-point computations of RV64FD, one op at a time (fpexec.h). */
 #include "fpexec.h"
 
 #include <stddef.h>
@@ -15,11 +13,6 @@
 static inline uint32_t unbox(uint64_t v)
 {
     return (v >> 32) == 0xffffffffu ? (uint32_t)v : FPU_CANON_NAN_S;
-}
-
-static inline uint64_t box(uint32_t v)
-{
-    return 0xffffffff00000000ULL | v;
 }
 
 bool fp_reads_x(unsigned k)
@@ -75,20 +68,20 @@ bool fp_writes_x(unsigned k)
 #define XRD x[o->rd]
 
 /* single precision */
-ROUNDED(FMADD_S,  FRD = box(fpu_fma_s(A, B, C, rm, &fl)))
-ROUNDED(FMSUB_S,  FRD = box(fpu_fma_s(A, B, C ^ SIGN_S, rm, &fl)))
-ROUNDED(FNMSUB_S, FRD = box(fpu_fma_s(A ^ SIGN_S, B, C, rm, &fl)))
-ROUNDED(FNMADD_S, FRD = box(fpu_fma_s(A ^ SIGN_S, B, C ^ SIGN_S, rm, &fl)))
-ROUNDED(FADD_S,   FRD = box(fpu_add_s(A, B, rm, &fl)))
-ROUNDED(FSUB_S,   FRD = box(fpu_sub_s(A, B, rm, &fl)))
-ROUNDED(FMUL_S,   FRD = box(fpu_mul_s(A, B, rm, &fl)))
-ROUNDED(FDIV_S,   FRD = box(fpu_div_s(A, B, rm, &fl)))
-ROUNDED(FSQRT_S,  FRD = box(fpu_sqrt_s(A, rm, &fl)))
-PLAIN(FSGNJ_S,  true, FRD = box((A & ~SIGN_S) | (B & SIGN_S)))
-PLAIN(FSGNJN_S, true, FRD = box((A & ~SIGN_S) | (~B & SIGN_S)))
-PLAIN(FSGNJX_S, true, FRD = box(A ^ (B & SIGN_S)))
-FLAGGED(FMIN_S,   FRD = box(fpu_min_s(A, B, &fl)))
-FLAGGED(FMAX_S,   FRD = box(fpu_max_s(A, B, &fl)))
+ROUNDED(FMADD_S,  FRD = fp_box_s(fpu_fma_s(A, B, C, rm, &fl)))
+ROUNDED(FMSUB_S,  FRD = fp_box_s(fpu_fma_s(A, B, C ^ SIGN_S, rm, &fl)))
+ROUNDED(FNMSUB_S, FRD = fp_box_s(fpu_fma_s(A ^ SIGN_S, B, C, rm, &fl)))
+ROUNDED(FNMADD_S, FRD = fp_box_s(fpu_fma_s(A ^ SIGN_S, B, C ^ SIGN_S, rm, &fl)))
+ROUNDED(FADD_S,   FRD = fp_box_s(fpu_add_s(A, B, rm, &fl)))
+ROUNDED(FSUB_S,   FRD = fp_box_s(fpu_sub_s(A, B, rm, &fl)))
+ROUNDED(FMUL_S,   FRD = fp_box_s(fpu_mul_s(A, B, rm, &fl)))
+ROUNDED(FDIV_S,   FRD = fp_box_s(fpu_div_s(A, B, rm, &fl)))
+ROUNDED(FSQRT_S,  FRD = fp_box_s(fpu_sqrt_s(A, rm, &fl)))
+PLAIN(FSGNJ_S,  true, FRD = fp_box_s((A & ~SIGN_S) | (B & SIGN_S)))
+PLAIN(FSGNJN_S, true, FRD = fp_box_s((A & ~SIGN_S) | (~B & SIGN_S)))
+PLAIN(FSGNJX_S, true, FRD = fp_box_s(A ^ (B & SIGN_S)))
+FLAGGED(FMIN_S,   FRD = fp_box_s(fpu_min_s(A, B, &fl)))
+FLAGGED(FMAX_S,   FRD = fp_box_s(fpu_max_s(A, B, &fl)))
 ROUNDED(FCVT_W_S,  XRD = fpu_cvt_w_s(A, rm, &fl))
 ROUNDED(FCVT_WU_S, XRD = fpu_cvt_wu_s(A, rm, &fl))
 ROUNDED(FCVT_L_S,  XRD = fpu_cvt_l_s(A, rm, &fl))
@@ -98,11 +91,11 @@ FLAGGED(FEQ_S,    XRD = (uint64_t)fpu_eq_s(A, B, &fl))
 FLAGGED(FLT_S,    XRD = (uint64_t)fpu_lt_s(A, B, &fl))
 FLAGGED(FLE_S,    XRD = (uint64_t)fpu_le_s(A, B, &fl))
 PLAIN(FCLASS_S, false, XRD = fpu_class_s(A))
-ROUNDED(FCVT_S_W,  FRD = box(fpu_cvt_s_w((int32_t)XS, rm, &fl)))
-ROUNDED(FCVT_S_WU, FRD = box(fpu_cvt_s_wu((uint32_t)XS, rm, &fl)))
-ROUNDED(FCVT_S_L,  FRD = box(fpu_cvt_s_l((int64_t)XS, rm, &fl)))
-ROUNDED(FCVT_S_LU, FRD = box(fpu_cvt_s_lu(XS, rm, &fl)))
-PLAIN(FMV_W_X,  true, FRD = box((uint32_t)XS))
+ROUNDED(FCVT_S_W,  FRD = fp_box_s(fpu_cvt_s_w((int32_t)XS, rm, &fl)))
+ROUNDED(FCVT_S_WU, FRD = fp_box_s(fpu_cvt_s_wu((uint32_t)XS, rm, &fl)))
+ROUNDED(FCVT_S_L,  FRD = fp_box_s(fpu_cvt_s_l((int64_t)XS, rm, &fl)))
+ROUNDED(FCVT_S_LU, FRD = fp_box_s(fpu_cvt_s_lu(XS, rm, &fl)))
+PLAIN(FMV_W_X,  true, FRD = fp_box_s((uint32_t)XS))
 
 /* double precision */
 ROUNDED(FMADD_D,  FRD = fpu_fma_d(AD, BD, CD, rm, &fl))
@@ -119,7 +112,7 @@ PLAIN(FSGNJN_D, true, FRD = (AD & ~SIGN_D) | (~BD & SIGN_D))
 PLAIN(FSGNJX_D, true, FRD = AD ^ (BD & SIGN_D))
 FLAGGED(FMIN_D,   FRD = fpu_min_d(AD, BD, &fl))
 FLAGGED(FMAX_D,   FRD = fpu_max_d(AD, BD, &fl))
-ROUNDED(FCVT_S_D, FRD = box(fpu_cvt_s_d(AD, rm, &fl)))
+ROUNDED(FCVT_S_D, FRD = fp_box_s(fpu_cvt_s_d(AD, rm, &fl)))
 ROUNDED(FCVT_D_S, (void)rm; FRD = fpu_cvt_d_s(A, &fl))
 FLAGGED(FEQ_D,    XRD = (uint64_t)fpu_eq_d(AD, BD, &fl))
 FLAGGED(FLT_D,    XRD = (uint64_t)fpu_lt_d(AD, BD, &fl))

@@ -12,6 +12,13 @@
 struct hart;
 struct op;
 
+/* Single-precision values live NaN-boxed in the 64-bit f registers: one
+ * that is not properly boxed reads as the canonical NaN. */
+static inline uint64_t fp_box_s(uint32_t v)
+{
+    return 0xffffffff00000000ULL | v;
+}
+
 static inline bool op_is_fp(unsigned k)
 {
     return k >= OP_FMADD_S && k <= OP_FMV_D_X;

@@ -742,8 +742,7 @@ void fpu_host_sync(void)
     unsigned csr;
     __asm__ volatile("stmxcsr %0" : "=m"(csr));
     host_mode_default = (csr & 0xffc0u) == 0x1f80u;
-    if (unlikely(!host_has_fma_known))
-        fpu_host_has_fma();
+    fpu_host_has_fma();   /* (HOST_FMA_OP reads host_has_fma) */
 }
 
 bool fpu_host_has_fma(void)
@@ -763,7 +762,7 @@ bool fpu_host_usable(void)
 
 static bool host_ok(int rm)
 {
-    return rm == FPU_RNE && host_mode_default && fpu_host_fast;
+    return rm == FPU_RNE && fpu_host_usable();
 }
 
 /* a + b, with TwoSum's exact rounding error err. Operands below half the
@@ -887,6 +886,16 @@ static bool host_sqrt_s(uint32_t a, uint32_t *r, uint32_t *flags)
 #else
 void fpu_host_sync(void)
 {
+}
+
+bool fpu_host_usable(void)
+{
+    return false;
+}
+
+bool fpu_host_has_fma(void)
+{
+    return false;
 }
 
 #define HOST_ADD_D(a, b, rm, flags) do { } while (0)

@@ -54,9 +54,8 @@
 /* Registers inside generated code: rbx = the hart (x[] at offset 0) and
  * r12 = icount (callee-saved, so they survive calls to C); rbp, r13-r15
  * and r8-r11 hold guest registers (the slots, see below); rax, rcx, rdx,
- * rsi, rdi are scratch and [rsp] is an
- * 8-byte scratch slot. The stack is 16-byte aligned, so calls to C need no
- * adjustment. */
+ * rsi, rdi, xmm0 and xmm1 are scratch and [rsp] is an 8-byte scratch
+ * slot. The stack is 16-byte aligned, so calls to C need no adjustment. */
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 enum { NOREG = -1 };
 
@@ -312,15 +311,15 @@ static void store_x(struct cg *g, unsigned xr, int r)
  * through rcx where needed (rare: no host register is kept for it).
  * Generated code runs with it open (plugin_dispatch.hart = the hart,
  * depth = 1, cur = plugin_sole, no_regs = true, acc = &jit_acc: the enter
- * code opens it),
- * so that consecutive callbacks, in one block or in blocks chained to each
- * other, need not open it again; blocks with callbacks set cur and no_regs
- * as their callbacks need. Nothing but host code that never reads the
- * context and callbacks (which expect it, and plugin_run_cb, which nests in
- * it) runs meanwhile: it is closed (all zero) around every call into the
- * rest of the emulator (an mmu slow path) and by the leave code. */
-
-/* What a block knows of plugin_dispatch.cur and .no_regs: at block entry
+ * code opens it), so that consecutive callbacks, in one block or in blocks
+ * chained to each other, need not open it again; blocks with callbacks set
+ * cur and no_regs as their callbacks need. Nothing runs meanwhile but host
+ * code and C that never read the context (the fp_NAME functions), and
+ * callbacks (which expect it, and plugin_run_cb, which nests in it): it is
+ * closed (all zero) around every other call into the emulator (an mmu slow
+ * path) and by the leave code.
+ *
+ * What a block knows of plugin_dispatch.cur and .no_regs: at block entry
  * cur is plugin_sole (every block leaves it so) and no_regs is true (a
  * block that cleared it for a callback that reads registers sets it again
  * before jumping to another block), so that the usual callbacks, which
@@ -858,9 +857,6 @@ static void emit_set_less(struct blk *b, const struct op *o, unsigned cc, bool i
     mov_r_r(g, xdst(b, o->rd), RAX);
 }
 
-/* Division and remainder, 64 or 32 bits, with RISC-V's results where x86
- * would fault: by zero, the quotient is all ones and the remainder the
- * dividend; the most negative number by -1 gives itself and remainder 0. */
 /* call fn: direct when the code buffer is within reach of it. */
 static void emit_call(struct blk *b, const void *fn)
 {
@@ -873,6 +869,7 @@ static void emit_call(struct blk *b, const void *fn)
         call_abs(g, fn);
     }
 }
+
 
 /* How generated code computes FP op k inline: the SSE opcode (F2/F3 0F
  * xx) of an arithmetic op, the VEX opcode of an FMA (0F38 xx, 231 form:
@@ -910,6 +907,17 @@ static const struct fp_inline_op *fp_inline(unsigned k)
             return table[i].how == FPI_FMA && !fpu_host_has_fma() ? NULL : &table[i];
     }
     return NULL;
+}
+
+/* The way out of line for FP op o, from the n jumps in slow, coming back
+ * here; arg as emit_cold_fp takes it. */
+static void add_cold_fp(struct blk *b, unsigned arg, const struct op *o, const size_t *slow,
+                        unsigned n)
+{
+    add_cold(b, COLD_FP, arg, o, slow[0], b->g.off);
+    struct cold *c = &b->cold[b->ncold - 1];
+    for (unsigned i = 1; i < n; i++)
+        c->more[c->nmore++] = slow[i];
 }
 
 /* FP ops computed by the host inline when nothing but the result can come
@@ -984,10 +992,7 @@ static bool emit_fp_inline(struct blk *b, const struct op *o)
         emit_mem(g, sp ? 0 : 0x66, false, 0x0f2e, 0, RBX, NOREG, 0, HART_F(o->rs2));   /* ucomis */
         slow[n++] = jcc32(g, CC_P);
         setcc_zx(g, fi->code, RAX);
-        add_cold(b, COLD_FP, 1, o, slow[0], g->off);   /* returns with x[rd] in rax */
-        struct cold *c = &b->cold[b->ncold - 1];
-        for (unsigned i = 1; i < n; i++)
-            c->more[c->nmore++] = slow[i];
+        add_cold_fp(b, 1, o, slow, n);   /* returns with x[rd] in rax */
         if (o->rd != 32)
             mov_r_r(g, xdst(b, o->rd), RAX);
         return true;
@@ -1013,10 +1018,7 @@ static bool emit_fp_inline(struct blk *b, const struct op *o)
         alu_r_r(g, true, ALU_OR, RAX, RDX);
     }
     mov_m_r(g, RBX, HART_F(o->rd), RAX);
-    add_cold(b, COLD_FP, 0, o, slow[0], g->off);
-    struct cold *c = &b->cold[b->ncold - 1];
-    for (unsigned i = 1; i < n; i++)
-        c->more[c->nmore++] = slow[i];
+    add_cold_fp(b, 0, o, slow, n);
     return true;
 }
 
@@ -1070,6 +1072,9 @@ static void emit_fp(struct blk *b, const struct op *o)
     add_cold(b, COLD_FP_TRAP, 0, o, jcc32(g, CC_NE), 0);
 }
 
+/* Division and remainder, 64 or 32 bits, with RISC-V's results where x86
+ * would fault: by zero, the quotient is all ones and the remainder the
+ * dividend; the most negative number by -1 gives itself and remainder 0. */
 static void emit_div(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
@@ -1191,6 +1196,19 @@ static void get_x_zx(struct blk *b, unsigned xr, unsigned size)
         emit_rr(g, false, 0x0fb7, RAX, RAX);
 }
 
+/* jit_acc.value = register r (an f register for FP access kind k, an x
+ * register otherwise), zero-extended from the access's size. */
+static void emit_acc_value(struct blk *b, unsigned k, unsigned r)
+{
+    struct cg *g = &b->g;
+    if (k >= OP_FLW && k <= OP_FSD)
+        mov_r_m(g, mem_size(k) == 8, RAX, RBX, HART_F(r));
+    else
+        get_x_zx(b, r, mem_size(k));
+    emit_ctx_base(g);
+    mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
+}
+
 /* An inline add record: *(base + hart id * stride) += imm, as exec.c does.
  * The record's fields are taken now: when a plugin's reset or uninstall
  * disables its records, every block's host code is generated again
@@ -1227,7 +1245,6 @@ static void mov_arg(struct cg *g, int r, uint64_t imm)
         emit_rr(g, false, 0x33, r, r);
 }
 
-
 /* Whether op kind k is a plain load or store (integer or FP): one access,
  * whose address is rs1 + imm. */
 static bool plain_access(unsigned k)
@@ -1247,11 +1264,12 @@ static bool mem_vaddr_kept(unsigned k, unsigned rd, unsigned rs1)
  * load of rs1 into its slot). */
 static void emit_mem_vaddr(struct blk *b, const struct op *a, int r)
 {
-    if (mem_vaddr_kept(a->kind, a->rd, a->rs1))
-        mov_r_imm(&b->g, r, (uint64_t)(uintptr_t)&plugin_dispatch.jit_acc.vaddr),
+    if (mem_vaddr_kept(a->kind, a->rd, a->rs1)) {
+        mov_r_imm(&b->g, r, (uint64_t)(uintptr_t)&plugin_dispatch.jit_acc.vaddr);
         mov_r_m(&b->g, true, r, r, 0);
-    else
+    } else {
         emit_mem(&b->g, 0, true, 0x8d, r, xsrc(b, a->rs1), NOREG, 0, (int32_t)a->imm);
+    }
 }
 
 /* Calls the callback of record cb directly, as dispatch.c's fast paths do,
@@ -1399,17 +1417,9 @@ static bool emit_op(struct blk *b, const struct op *o)
             emit_ctx_base(g);
             mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(vaddr), RAX);
         }
-        if (o->rm == OP_FSW || o->rm == OP_FSD) {     /* the value stored, to its size */
-            if (plugin_mem_values) {
-                mov_r_m(g, o->rm == OP_FSD, RAX, RBX, HART_F(o->rs2));
-                emit_ctx_base(g);
-                mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
-            }
-        } else if (o->rm >= OP_SB && plugin_mem_values) {
-            get_x_zx(b, o->rs2, mem_size(o->rm));
-            emit_ctx_base(g);
-            mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
-        }
+        if (plugin_mem_values && (o->rm == OP_FSW || o->rm == OP_FSD || (o->rm >= OP_SB &&
+                                                                     o->rm <= OP_SD)))
+            emit_acc_value(b, o->rm, o->rs2);   /* the value stored */
         return true;
     case OP_PLUGIN_MEM_POST: {   /* as exec.c's plugin_mem_post for a plain access */
         unsigned k = o->rm;
@@ -1423,15 +1433,8 @@ static bool emit_op(struct blk *b, const struct op *o)
         const struct plugin_cb *list = (const struct plugin_cb *)(uintptr_t)o->imm;
         if (mem_records_read_regs(list, store ? PMEM_W : PMEM_R))
             emit_exact_pc(b, o);
-        if (!store && fp && plugin_mem_values) {   /* the value loaded, to its size */
-            mov_r_m(g, k == OP_FLD, RAX, RBX, HART_F(o->rd));
-            emit_ctx_base(g);
-            mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
-        } else if (!store && plugin_mem_values) {
-            get_x_zx(b, o->rd, size);
-            emit_ctx_base(g);
-            mov_m_r(g, RCX, DISP_OFF(jit_acc) + ACC_OFF(value), RAX);
-        }
+        if (!store && plugin_mem_values)
+            emit_acc_value(b, k, o->rd);   /* the value loaded */
         assert(o > b->tb->ops && o[-1].kind == k);   /* the access is the op before */
         return emit_mem_records(b, o - 1, list, info);
     }

@@ -271,6 +271,17 @@ static void emit(struct tb *tb, const struct insn *d, uint64_t pc, const void *c
         o->imm = (int64_t)(pc + (uint64_t)d->imm);
 }
 
+/* Host code for blocks whose ops all have it (plugin ops included,
+ * unless they instrument an access the compiler leaves to the
+ * interpreter); single-instruction blocks for exact stops stay
+ * interpreted. Either way the block is the same. */
+static void attach_host_code(struct tb_cache *c, struct tb *tb, const void *const *labels)
+{
+    tb->ops[0].h = labels[tb->ops[0].kind];
+    if (!(tb->flags & TBF_SINGLE) && jit_compile(c->jit, tb))
+        tb->ops[0].h = labels[OP_JIT];
+}
+
 static bool is_mem_op(unsigned k)
 {
     return (k >= OP_LB && k <= OP_SD) || (k >= OP_LR_W && k <= OP_AMOMAXU_D) ||
@@ -450,12 +461,7 @@ static struct tb *translate(struct hart *h, uint64_t vpc, uint64_t ppc,
     c->used_ops += n + 1;
     c->stats.translated++;
 
-    /* Host code for blocks whose ops all have it (plugin ops included,
-     * unless they instrument an access the compiler leaves to the
-     * interpreter); single-instruction blocks for exact stops stay
-     * interpreted. Either way the block is the same. */
-    if (!(flags & TBF_SINGLE) && jit_compile(c->jit, tb))
-        tb->ops[0].h = labels[OP_JIT];
+    attach_host_code(c, tb, labels);
 
     unsigned hidx = tb_hash(ppc, flags);
     tb->hash_next = c->hash[hidx];
@@ -523,9 +529,7 @@ static void regenerate_host_code(struct tb_cache *c)
             tb->jit_entry = tb->jit_body = NULL;
             for (int s = 0; s < 2; s++)
                 tb->jit_patch[s] = tb->jit_stub[s] = NULL;
-            tb->ops[0].h = labels[tb->ops[0].kind];
-            if (!(tb->flags & TBF_SINGLE) && jit_compile(c->jit, tb))
-                tb->ops[0].h = labels[OP_JIT];
+            attach_host_code(c, tb, labels);
         }
     }
     for (unsigned i = 0; i < TB_HASH_SIZE; i++) {
