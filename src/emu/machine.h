@@ -78,7 +78,7 @@ struct machine {
     enum machine_stop stop_reason;
     int exit_code;
     bool reset_requested;
-    uint8_t final_digest[32];           /* set by machine_finish */
+    uint8_t final_digest[32];           /* set by machine_finish (zero in a run) */
 };
 
 /* Builds the board described by cfg (borrowed; must outlive the machine):
