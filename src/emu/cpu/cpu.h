@@ -70,8 +70,10 @@ enum {
 
 /* Software TLB: one direct-mapped table per MMU index. A tag is the virtual
  * page address; an entry that does not allow an access type holds TLB_INVALID
- * in that tag, so the fast path is one compare. addend + vaddr = host pointer. */
-#define TLB_BITS 8
+ * in that tag, so the fast path is one compare. addend + vaddr = host pointer.
+ * 1024 entries (4 MB per mode) hold two 2 MB buffers side by side; a full
+ * flush clears 128 KB, which a Linux boot does not notice. */
+#define TLB_BITS 10
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_INVALID (~0ULL)
 
