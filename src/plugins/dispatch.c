@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "emu/cpu/cpu.h"
+#include "emu/cpu/fpu.h"
+#include "emu/machine.h"
 #include "internal.h"
 #include "util.h"
 
@@ -301,8 +303,20 @@ static inline void open_top(struct hart *h, const struct plugin_cb *cb)
     plugin_dispatch.no_regs = cb->no_regs;
 }
 
+void plugin_fp_recheck(void)
+{
+    fpu_host_sync();
+    bool ok = fpu_host_usable();
+    const struct machine *m = plugin_state.m;
+    for (int i = 0; m && i < m->nharts; i++) {
+        if (!ok || m->harts[i] == m->cur)
+            m->harts[i]->fp_host = ok;
+    }
+}
+
 static inline void close_top(void)
 {
+    plugin_fp_recheck();
     plugin_dispatch.cur = NULL;
     plugin_dispatch.hart = NULL;
     plugin_dispatch.depth = 0;

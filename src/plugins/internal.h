@@ -121,6 +121,7 @@ static inline void plugin_leave(struct plugin_ctx old)
     plugin_dispatch.cur = old.p;
     plugin_dispatch.hart = old.h;
     plugin_dispatch.no_regs = old.no_regs;
+    plugin_fp_recheck();
     if (--plugin_dispatch.depth == 0 && plugin_dispatch.pending)
         plugin_run_pending();
 }

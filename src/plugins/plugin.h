@@ -184,4 +184,11 @@ extern struct plugin_dispatch plugin_dispatch __attribute__((visibility("hidden"
 /* Runs the resets and uninstalls plugins asked for (plugin_dispatch.pending). */
 void plugin_run_pending(void);
 
+/* Plugin code may change the host FPU's mode (fesetround, flush to zero)
+ * and the FP fast paths assume the default one: checks it again, turning
+ * them off (hart.fp_host, fpu_host_usable) while it is not the default, on
+ * for the running hart once it is back. Run after callbacks; generated code
+ * checks before its first FP op after a callback. */
+void plugin_fp_recheck(void);
+
 #endif

@@ -9,7 +9,10 @@
 #  3. count_v1 (API version 1) and setpc with mode=refused are recorded and
 #     replayed: set_pc must be refused with a message in both, and the
 #     plugins' output must be identical in both (plugins see the same
-#     execution).
+#     execution);
+#  4. on the floating-point guests, fpmode changes the host FPU's rounding
+#     and flush-to-zero mode before FP instructions: the guest's output
+#     must be what it is without the plugin.
 # The comparison with QEMU is qemu-xcheck.sh.
 # Environment: REPRISE (binary), PLUGIN_DIR (where lib*.so were built;
 # default tests/plugins). Prints "N passed, N failed".
@@ -65,6 +68,22 @@ for elf in "$@"; do
         bad "count_v1 and setpc on $g: record saw '$(cat "$WORK/$g.rec.log" "$WORK/$g.rec.err")'," \
             "replay '$(cat "$WORK/$g.rep.log" "$WORK/$g.rep.err")'"
     fi
+
+    case $g in
+    rv64f | rv64d | fpfast)
+        every=1
+        [ "$g" = fpfast ] && every=997   # most of its ops then run in one mode
+        timeout 300 "$REPRISE" run $machine </dev/null >"$WORK/$g.plain.out" 2>&1
+        # shellcheck disable=SC2086
+        timeout 600 "$REPRISE" run $machine -plugin "$PLUGIN_DIR/libfpmode.so,every=$every" \
+            -d plugin -D "$WORK/$g.fpmode.log" </dev/null >"$WORK/$g.fpmode.out" 2>&1
+        if grep -q "^fpmode: PASS" "$WORK/$g.fpmode.log" && grep -aq "^PASS $g" "$WORK/$g.plain.out" &&
+            cmp -s "$WORK/$g.plain.out" "$WORK/$g.fpmode.out"; then ok; else
+            bad "fpmode on $g: $(cat "$WORK/$g.fpmode.log"; diff "$WORK/$g.plain.out" \
+                "$WORK/$g.fpmode.out" | head -6)"
+        fi
+        ;;
+    esac
 done
 echo "$pass passed, $failed failed"
 [ "$failed" = 0 ]

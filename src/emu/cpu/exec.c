@@ -247,6 +247,8 @@ L_JIT: {
     /* The block has host code: run it, and whatever it chains to, then go
      * on from where it gave control back. */
     struct jit_ret r = tb_jit_run(h, tb, icount);
+    if (plugin_any)   /* its callbacks may have changed the host FPU's mode */
+        plugin_fp_recheck();
     icount = h->icount;
     limit = h->limit;
     dtlb = h->dtlb;

@@ -413,6 +413,7 @@ struct blk {
     bool no_regs;      /* plugin_dispatch.no_regs here */
     bool owner_known;  /* plugin_dispatch.cur here is owner */
     const struct plugin *owner;
+    bool fp_mode_seen; /* host FPU mode checked since the last callback */
     const int *slot;   /* host register of each slot */
     unsigned nslot;
     struct rcsnap rc;
@@ -1043,6 +1044,42 @@ static void emit_cold_fp(struct blk *b, const struct cold *c)
     patch_rel32(g, jmp32(g), c->resume);
 }
 
+/* emit_fp_mode_check's probe: a + b in four single-precision lanes equals
+ * expect only in the host's default mode. Lane 0 rounds up to nearest but
+ * not down or toward zero, lane 1 down to nearest but not up or toward
+ * zero; lane 2 is a denormal (zero with flush-to-zero or
+ * denormals-are-zero), lane 3 an exact tiny result. */
+static const uint32_t fp_probe[12] __attribute__((aligned(16))) = {
+    0x3f800000, 0xbf800000, 0x00000001, 0x00c00000,   /* a: 1, -1, min denormal, 1.5 min normal */
+    0x33c00000, 0xb3c00000, 0x00000000, 0x80800000,   /* b: 3/4 ulp(1), -3/4 ulp(1), 0, -min normal */
+    0x3f800001, 0xbf800001, 0x00000001, 0x00400000,   /* expect */
+};
+
+/* Before the first FP op of a block with plugins loaded, and the first
+ * after each callback: a callback may have changed the host FPU's mode.
+ * Reading it (stmxcsr) costs more than the op; the probe above costs a
+ * few pipelined SSE instructions. If the mode is not the default one,
+ * plugin_fp_recheck turns the fast paths off. The call clobbers r8-r11:
+ * given up first. Clobbers rax, rdx and xmm0. */
+static void emit_fp_mode_check(struct blk *b)
+{
+    struct cg *g = &b->g;
+    if (b->fp_mode_seen)
+        return;
+    b->fp_mode_seen = true;
+    rc_drop(b, false);
+    mov_r_imm(g, RAX, (uint64_t)(uintptr_t)fp_probe);
+    emit_mem(g, 0, false, 0x0f28, 0, RAX, NOREG, 0, 0);       /* movaps xmm0, a */
+    emit_mem(g, 0, false, 0x0f58, 0, RAX, NOREG, 0, 16);      /* addps xmm0, b */
+    emit_mem(g, 0x66, false, 0x0f76, 0, RAX, NOREG, 0, 32);   /* pcmpeqd xmm0, expect */
+    put(g, 0x66);
+    emit_rr(g, false, 0x0fd7, RDX, 0);                         /* pmovmskb edx, xmm0 */
+    alu_r_imm(g, false, ALU_CMP, RDX, 0xffff);
+    size_t same = jcc32(g, CC_E);
+    emit_call(b, (const void *)plugin_fp_recheck);
+    patch_rel32(g, same, g->off);
+}
+
 /* An FP computation: a call to its fp_NAME (which touches nothing but the
  * hart, so the dispatch context may stay open), with the integer register
  * it reads stored and the one it writes given up; a reserved rounding mode
@@ -1050,6 +1087,7 @@ static void emit_cold_fp(struct blk *b, const struct cold *c)
 static void emit_fp(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
+    emit_fp_mode_check(b);
     if (emit_fp_inline(b, o))
         return;
     if (fp_reads_x(o->kind)) {
@@ -1289,6 +1327,7 @@ static void emit_callback(struct blk *b, const struct plugin_cb *cb, const struc
     if (mem)
         emit_mem_vaddr(b, mem, RDX);
     rc_drop(b, !cb->no_regs);
+    b->fp_mode_seen = false;
     bool own = !b->owner_known || b->owner != cb->owner;   /* a record's owner never changes */
     if (own || b->no_regs != cb->no_regs)
         emit_ctx_base(g);
@@ -1562,6 +1601,7 @@ bool jit_compile(struct jit *j, struct tb *tb)
     b->no_regs = true;
     b->owner_known = plugin_sole != NULL;
     b->owner = plugin_sole;
+    b->fp_mode_seen = !plugin_any;
     b->patch[0] = b->patch[1] = 0;
     b->slot = slots;
     b->nslot = ARRAY_SIZE(slots);
