@@ -6,6 +6,7 @@
  * callbacks themselves are dispatched by dispatch.c. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -367,6 +368,36 @@ static void unload_all(void)
     plugin_dispatch.hart = NULL;
 }
 
+/* A floating-point exception reaches Reprise only when plugin code has
+ * unmasked host FP exceptions (feenableexcept): Reprise's own FP code
+ * needs them masked. Says so and exits (through exit, so that the terminal
+ * is restored and pending output written: the fault is synchronous, in FP
+ * code, never inside the C library's locks); any other SIGFPE (an integer
+ * division) keeps its default action. */
+static void fp_exception(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    if (si->si_code >= FPE_FLTDIV && si->si_code <= FPE_FLTSUB) {
+        static const char msg[] = "reprise: a plugin unmasked the host's floating-point "
+                                  "exceptions (feenableexcept); plugins must leave them masked\n";
+        ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+        (void)w;
+        exit(2);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_fp_exceptions(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = fp_exception;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGFPE, &sa, NULL);
+}
+
 int plugin_load_all(const struct machine_config *cfg, struct machine *m, const char *mode)
 {
     plugin_state.m = m;
@@ -406,6 +437,7 @@ int plugin_load_all(const struct machine_config *cfg, struct machine *m, const c
             goto unload_loaded;
     }
     plugin_any = true;
+    catch_fp_exceptions();
     plugin_sole = plugin_state.list && !plugin_state.list->next ? plugin_state.list : NULL;
     for (struct plugin *p = plugin_state.list; p; p = p->next)
         plugin_mem_values |= p->version >= 4;

@@ -5,7 +5,9 @@
  * with denormals-are-zero, and the default one; it never puts the mode
  * back itself. With every=N only each Nth such callback changes it. The
  * test runs a guest with and without this plugin and compares the guest's
- * output; the verdict line only says that the mode changed, and how often. */
+ * output; the verdict line only says that the mode changed, and how often.
+ * With unmask=on the callback unmasks the inexact exception instead, which
+ * Reprise must report as the plugin's fault (exit status 2). */
 #include <stdlib.h>
 
 #include "conform.h"
@@ -13,6 +15,7 @@
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 static uint64_t every = 1, seen, changes;
+static bool unmask;
 static const unsigned modes[] = {
     0x1f80 | 0x4000,            /* round up */
     0x1f80 | 0x6000,            /* round toward zero */
@@ -35,7 +38,8 @@ static void before_fp(unsigned int vcpu, void *udata)
     (void)udata;
     if (seen++ % every)
         return;
-    set_mxcsr(modes[changes++ % 4]);
+    set_mxcsr(unmask ? 0x1f80 & ~0x1000u : modes[changes % 4]);
+    changes++;
 }
 
 static bool is_fp_compute(const struct qemu_plugin_insn *insn)
@@ -77,8 +81,11 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     for (int i = 0; i < argc; i++) {
         if (!strncmp(argv[i], "every=", 6) && atoll(argv[i] + 6) > 0) {
             every = (uint64_t)atoll(argv[i] + 6);
+        } else if (!strncmp(argv[i], "unmask=", 7) &&
+                   qemu_plugin_bool_parse("unmask", argv[i] + 7, &unmask)) {
+            continue;
         } else {
-            fprintf(stderr, "fpmode: unknown argument '%s' (every=N)\n", argv[i]);
+            fprintf(stderr, "fpmode: unknown argument '%s' (every=N, unmask=on|off)\n", argv[i]);
             return -1;
         }
     }

@@ -12,7 +12,9 @@
 #     execution);
 #  4. on the floating-point guests, fpmode changes the host FPU's rounding
 #     and flush-to-zero mode before FP instructions: the guest's output
-#     must be what it is without the plugin.
+#     must be what it is without the plugin; with unmask=on (rv64d) it
+#     unmasks a host FP exception, which must end the run with status 2
+#     and a message that blames the plugin.
 # The comparison with QEMU is qemu-xcheck.sh.
 # Environment: REPRISE (binary), PLUGIN_DIR (where lib*.so were built;
 # default tests/plugins). Prints "N passed, N failed".
@@ -84,6 +86,16 @@ for elf in "$@"; do
         fi
         ;;
     esac
+    if [ "$g" = rv64d ]; then
+        # shellcheck disable=SC2086
+        timeout 300 "$REPRISE" run $machine -plugin "$PLUGIN_DIR/libfpmode.so,unmask=on" \
+            </dev/null >/dev/null 2>"$WORK/$g.unmask.err"
+        st=$?
+        if [ "$st" = 2 ] && grep -q "plugin unmasked the host's floating-point exceptions" \
+            "$WORK/$g.unmask.err"; then ok; else
+            bad "fpmode unmask=on on $g: status $st, $(head -3 "$WORK/$g.unmask.err")"
+        fi
+    fi
 done
 echo "$pass passed, $failed failed"
 [ "$failed" = 0 ]
