@@ -305,13 +305,11 @@ static inline void open_top(struct hart *h, const struct plugin_cb *cb)
 
 void plugin_fp_recheck(void)
 {
-    fpu_host_sync();
-    bool ok = fpu_host_usable();
-    const struct machine *m = plugin_state.m;
-    for (int i = 0; m && i < m->nharts; i++) {
-        if (!ok || m->harts[i] == m->cur)
-            m->harts[i]->fp_host = ok;
-    }
+    struct hart *h = plugin_state.m ? plugin_state.m->cur : NULL;
+    if (h)
+        hart_sync_fp_host(h);   /* the other harts do it when their turn starts */
+    else
+        fpu_host_sync();
 }
 
 static inline void close_top(void)

@@ -186,9 +186,10 @@ void plugin_run_pending(void);
 
 /* Plugin code may change the host FPU's mode (fesetround, flush to zero)
  * and the FP fast paths assume the default one: checks it again, turning
- * them off (hart.fp_host, fpu_host_usable) while it is not the default, on
- * for the running hart once it is back. Run after callbacks; generated code
- * checks before its first FP op after a callback. */
+ * them off (fpu_host_usable, and hart.fp_host of the running hart; the
+ * others check when their turn starts) while it is not the default. Run
+ * after callbacks called from C and before FP ops the interpreter runs;
+ * generated code checks before its first FP op after a callback. */
 void plugin_fp_recheck(void);
 
 #endif

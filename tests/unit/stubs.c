@@ -1,5 +1,6 @@
 /* Unit-test stand-ins for machine_console_write, machine_request_exit,
- * machine_request_reset (machine.c) and tb_invalidate_phys (the translator),
+ * machine_request_reset (machine.c), tb_invalidate_phys (the translator),
+ * mmu_translate_debug and hart_sync_fp_host,
  * so bus/device/loader/FDT tests link without the whole emulator. Never link
  * this into libreprise or ./reprise. */
 #include "stubs.h"
@@ -58,4 +59,10 @@ int mmu_translate_debug(struct hart *h, uint64_t va, int acc, uint64_t *pa)
     (void)acc;
     *pa = va;
     return 0;
+}
+
+/* The fake hart loop of the plugin test runs no FP fast path. */
+void hart_sync_fp_host(struct hart *h)
+{
+    h->fp_host = false;
 }

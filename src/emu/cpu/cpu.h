@@ -144,6 +144,8 @@ void hart_reset(struct hart *h, uint64_t pc);
 /* Runs h until its icount reaches turn_end, it sleeps in wfi, or the
  * machine asks to stop or reset. */
 void hart_run(struct hart *h, uint64_t turn_end);
+/* Reads the host FPU's mode again (fpu_host_sync) and sets h->fp_host from it. */
+void hart_sync_fp_host(struct hart *h);
 
 /* Takes a trap (exception cause, or interrupt when intr) at epc, entering the
  * handler at the right privilege. */

@@ -247,8 +247,6 @@ L_JIT: {
     /* The block has host code: run it, and whatever it chains to, then go
      * on from where it gave control back. */
     struct jit_ret r = tb_jit_run(h, tb, icount);
-    if (plugin_any)   /* its callbacks may have changed the host FPU's mode */
-        plugin_fp_recheck();
     icount = h->icount;
     limit = h->limit;
     dtlb = h->dtlb;
@@ -523,7 +521,13 @@ AMO(AMOMINU_D, int64_t, 8, (uint64_t)a < (uint64_t)b ? a : b)
 AMO(AMOMAXU_D, int64_t, 8, (uint64_t)a > (uint64_t)b ? a : b)
 
 /* Floating-point computations (fpexec.c, shared with generated code). */
-#define FP_LABEL(name, doc) L_##name: fp_cause = fp_##name(h, op); goto fp_done;
+/* (A callback called from generated code may have changed the host FPU's
+ * mode since the hart loop last looked.) */
+#define FP_LABEL(name, doc) L_##name: \
+    if (plugin_any) \
+        plugin_fp_recheck(); \
+    fp_cause = fp_##name(h, op); \
+    goto fp_done;
 OP_LIST_FP(FP_LABEL)
 #undef FP_LABEL
 fp_done:

@@ -199,11 +199,16 @@ int hart_sfence_vma(struct hart *h, uint64_t va, unsigned asid_reg)
     return 0;
 }
 
+void hart_sync_fp_host(struct hart *h)
+{
+    fpu_host_sync();
+    h->fp_host = fpu_host_usable();
+}
+
 void hart_run(struct hart *h, uint64_t turn_end)
 {
     struct machine *m = h->m;
-    fpu_host_sync();   /* (plugin code run meanwhile may have changed the mode) */
-    h->fp_host = fpu_host_usable();
+    hart_sync_fp_host(h);   /* (plugin code run meanwhile may have changed the mode) */
     while (!m->stop_requested && !m->reset_requested) {
         machine_update_timers(m, h);
         /* A pending interrupt wakes wfi, even one that is disabled. */
