@@ -1,7 +1,9 @@
 /* Unit tests for the block compiler's code buffer (jit.h): no page of this
  * process is ever writable and executable at once, generated code runs from
  * the executable view, and chaining and unchaining (written through the
- * other view) redirect it. A host without a W^X buffer must compile nothing. */
+ * other view) redirect it; integer ops compute what the ISA says whichever
+ * of their registers coincide. A host without a W^X buffer must compile
+ * nothing. */
 #include "emu/cpu/decode.h"
 #include "emu/cpu/jit.h"
 #include "emu/cpu/tb.h"
@@ -79,13 +81,112 @@ static void set_op(struct tb *tb, unsigned i, unsigned kind, unsigned rd, unsign
     o->pcoff = 4 * idx;
 }
 
+static uint64_t sext32(uint64_t v)
+{
+    return (uint64_t)(int64_t)(int32_t)(uint32_t)v;
+}
+
+/* What integer op k computes from rs1 = a, rs2 = b and imm. */
+static uint64_t alu_ref(unsigned k, uint64_t a, uint64_t b, int64_t imm)
+{
+    switch (k) {
+    case OP_ADD: return a + b;
+    case OP_SUB: return a - b;
+    case OP_MUL: return a * b;
+    case OP_SLL: return a << (b & 63);
+    case OP_SRL: return a >> (b & 63);
+    case OP_SRA: return (uint64_t)((int64_t)a >> (b & 63));
+    case OP_SLLI: return a << imm;
+    case OP_SRLI: return a >> imm;
+    case OP_SRAI: return (uint64_t)((int64_t)a >> imm);
+    case OP_ADDW: return sext32(a + b);
+    case OP_SUBW: return sext32(a - b);
+    case OP_MULW: return sext32((uint64_t)((uint32_t)a * (uint32_t)b));
+    case OP_SLLW: return sext32((uint64_t)((uint32_t)a << (b & 31)));
+    case OP_SRLW: return sext32((uint64_t)((uint32_t)a >> (b & 31)));
+    case OP_SRAW: return sext32((uint64_t)((int32_t)(uint32_t)a >> (b & 31)));
+    case OP_ADDIW: return sext32(a + (uint64_t)imm);
+    case OP_SLLIW: return sext32((uint64_t)((uint32_t)a << imm));
+    case OP_SRLIW: return sext32((uint64_t)((uint32_t)a >> imm));
+    case OP_SRAIW: return sext32((uint64_t)((int32_t)(uint32_t)a >> imm));
+    default: return 0;
+    }
+}
+
+/* Integer ops in one-op blocks, with every way their registers can
+ * coincide (rd = rs1, rd = rs2, all three, x0 as a source) and operands at
+ * the edges of 32 and 64 bits, against alu_ref. Returns the failures. */
+static int check_alu(struct jit *j, struct hart *h)
+{
+    static const struct { unsigned kind; int64_t imms[5]; unsigned nimm; } ops[] = {
+        {OP_ADD, {0}, 1}, {OP_SUB, {0}, 1}, {OP_MUL, {0}, 1},
+        {OP_SLL, {0}, 1}, {OP_SRL, {0}, 1}, {OP_SRA, {0}, 1},
+        {OP_SLLI, {0, 1, 31, 32, 63}, 5}, {OP_SRLI, {0, 1, 31, 32, 63}, 5},
+        {OP_SRAI, {0, 1, 31, 32, 63}, 5},
+        {OP_ADDW, {0}, 1}, {OP_SUBW, {0}, 1}, {OP_MULW, {0}, 1},
+        {OP_SLLW, {0}, 1}, {OP_SRLW, {0}, 1}, {OP_SRAW, {0}, 1},
+        {OP_ADDIW, {0, 1, -1, 2047, -2048}, 5}, {OP_SLLIW, {0, 1, 13, 31}, 4},
+        {OP_SRLIW, {0, 1, 13, 31}, 4}, {OP_SRAIW, {0, 1, 13, 31}, 4},
+    };
+    static const uint8_t regs[][3] = {   /* rd, rs1, rs2 */
+        {10, 11, 12}, {10, 10, 12}, {10, 11, 10}, {10, 10, 10}, {10, 0, 12}, {10, 11, 0},
+        {20, 21, 22}, {20, 22, 20},
+    };
+    static const uint64_t vals[] = {
+        0, 1, 5, ~0ULL, 0x7fffffffULL, 0x80000000ULL, 0xffffffffULL, 0x100000000ULL,
+        0x123456789abcdef0ULL, 0x8000000000000000ULL, 0xfffffffffffff800ULL, 0x3fULL, 0x20ULL,
+    };
+    const unsigned nv = sizeof(vals) / sizeof(vals[0]);
+    int bad = 0;
+    for (unsigned o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
+        for (unsigned m = 0; m < ops[o].nimm; m++) {
+            for (unsigned r = 0; r < sizeof(regs) / sizeof(regs[0]); r++) {
+                unsigned rd = regs[r][0], rs1 = regs[r][1], rs2 = regs[r][2];
+                struct tb *tb = new_tb(0x80001000, 1, 2);
+                set_op(tb, 0, ops[o].kind, rd, rs1, ops[o].imms[m], 0);
+                tb->ops[0].rs2 = (uint8_t)rs2;
+                set_op(tb, 1, OP_EXIT, 0, 0, 0, 1);
+                if (!jit_compile(j, tb)) {
+                    fprintf(stderr, "FAIL: op %u not compiled\n", ops[o].kind);
+                    free(tb);
+                    return bad + 1;
+                }
+                for (unsigned va = 0; va < nv; va++) {
+                    for (unsigned vb = 0; vb < nv; vb++) {
+                        memset(h->x, 0x5a, sizeof(h->x));
+                        h->x[0] = 0;
+                        h->x[rs2] = rs2 ? vals[vb] : 0;
+                        h->x[rs1] = rs1 ? vals[va] : 0;
+                        uint64_t want = alu_ref(ops[o].kind, h->x[rs1], h->x[rs2], ops[o].imms[m]);
+                        uint64_t other = h->x[rd == 20 ? 10 : 20];
+                        h->limit = 100;
+                        jit_run(j, h, tb, 1);
+                        if (h->x[rd] != want || h->x[rd == 20 ? 10 : 20] != other ||
+                            h->x[0] != 0) {
+                            if (bad++ < 10)
+                                fprintf(stderr, "FAIL: op %u x%u = x%u, x%u imm %lld with "
+                                        "%#llx, %#llx: got %#llx, want %#llx\n",
+                                        ops[o].kind, rd, rs1, rs2, (long long)ops[o].imms[m],
+                                        (unsigned long long)vals[va],
+                                        (unsigned long long)vals[vb],
+                                        (unsigned long long)h->x[rd], (unsigned long long)want);
+                        }
+                    }
+                }
+                free(tb);
+            }
+        }
+    }
+    return bad;
+}
+
 int main(void)
 {
     struct maps mp = read_maps();
     CHECK(mp.wx == 0, "%d writable and executable mappings before the JIT", mp.wx);
 
     struct jit *j = NULL;
-    CHECK(jit_create(&j) == 0, "jit_create failed");
+    CHECK(jit_create(&j, -1) == 0, "jit_create failed");
     const char *state = jit_describe(j);
     CHECK(state && *state, "no description");
     printf("jit_test: host code: %s\n", state);
@@ -151,6 +252,9 @@ int main(void)
     r = jit_run(j, h, b1, 2);
     CHECK((r.code & 0xff) == JIT_EXIT1 && r.tb == b1, "unchained exit %#llx",
           (unsigned long long)r.code);
+
+    int alu_bad = check_alu(j, h);
+    CHECK(alu_bad == 0, "%d integer op results differ from the reference", alu_bad);
 
     /* Forgetting all code and compiling again reuses the same views. */
     jit_reset(j);

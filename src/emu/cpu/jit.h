@@ -36,13 +36,14 @@ struct jit_ret {
 
 struct jit;
 
-/* Creates a code buffer (new, free with jit_destroy). Its pages are never
+/* Creates a code buffer (new, free with jit_destroy) for code that only
+ * hart sole_hart runs, or any hart when it is -1. Its pages are never
  * writable and executable at once: code runs from one view and is written
  * through another. When this host cannot provide that (or has no code
  * generator), *out may be NULL or a compiler that compiles nothing; the
  * interpreter then runs every block and jit_describe says why. Returns 0
  * or -ENOMEM. */
-int jit_create(struct jit **out);
+int jit_create(struct jit **out, int sole_hart);
 void jit_destroy(struct jit *j);
 
 /* One line on the state of host code, for --stats: the backend, or "off"

@@ -88,6 +88,7 @@ struct jit {
     size_t fixed;       /* the enter and leave code at the start, kept by jit_reset */
     jit_enter_fn enter; /* saves host registers, sets up rbx/r12, jumps to code */
     size_t leave;       /* offset of the code that stores icount and returns */
+    int sole_hart;      /* the id of the only hart that runs the code, or -1 */
 };
 
 /* An emitter writing at buffer offsets [start, cap) through the writable
@@ -629,15 +630,25 @@ static void emit_load_ext(struct cg *g, unsigned k, int base, int index)
     }
 }
 
+/* r = base + disp (a mov when disp is 0) */
+static void add_r_disp(struct cg *g, int r, int base, int32_t disp)
+{
+    if (disp)
+        emit_mem(g, 0, true, 0x8d, r, base, NOREG, 0, disp);   /* lea */
+    else
+        mov_r_r(g, r, base);
+}
+
+_Static_assert(PAGE_SHIFT + TLB_BITS <= 32, "the TLB index comes from the low half");
+
 /* rsi = rs1 + imm; rax = the TLB entry offset; jumps out of line unless the
  * entry's tag at tag_off matches. Returns the rel32 of that jump. */
 static size_t emit_tlb_check(struct blk *b, const struct op *o, unsigned size, int32_t tag_off)
 {
     struct cg *g = &b->g;
-    int base = xsrc(b, o->rs1);
-    emit_mem(g, 0, true, 0x8d, RSI, base, NOREG, 0, (int32_t)o->imm);   /* lea rsi */
-    mov_r_r(g, RAX, RSI);
-    shift_r_imm(g, true, SH_SHR, RAX, PAGE_SHIFT - 5);
+    add_r_disp(g, RSI, xsrc(b, o->rs1), (int32_t)o->imm);
+    emit_rr(g, false, 0x8b, RAX, RSI);   /* 32-bit ops: shorter */
+    shift_r_imm(g, false, SH_SHR, RAX, PAGE_SHIFT - 5);
     alu_r_imm(g, false, ALU_AND, RAX, (int32_t)((TLB_SIZE - 1) << 5));
     mov_r_r(g, RDX, RSI);
     alu_r_imm(g, true, ALU_AND, RDX, (int32_t)(PAGE_MASK | (size - 1)));
@@ -768,10 +779,9 @@ static void emit_alu_rr(struct blk *b, const struct op *o, unsigned n)
         alu_r_r(g, true, n, d, s2);
     } else if (d == s2 && n != ALU_SUB) {   /* commutative */
         alu_r_r(g, true, n, d, s1);
-    } else if (d == s2) {
-        mov_r_r(g, RAX, s1);
-        alu_r_r(g, true, n, RAX, s2);
-        mov_r_r(g, d, RAX);
+    } else if (d == s2) {   /* rd = rs1 - rd */
+        emit_rr(g, true, 0xf7, 3, d);        /* neg */
+        alu_r_r(g, true, ALU_ADD, d, s1);
     } else {
         mov_r_r(g, d, s1);
         alu_r_r(g, true, n, d, s2);
@@ -794,25 +804,61 @@ static void emit_alu_ri(struct blk *b, const struct op *o, unsigned n)
         alu_r_imm(g, true, n, d, imm);
 }
 
-/* eax = low 32 bits of guest register xr (upper half of rax cleared) */
-static void get_x32(struct blk *b, unsigned xr)
-{
-    emit_rr(&b->g, false, 0x8b, RAX, xsrc(b, xr));
-}
-
 /* rd = sext32(rax) */
 static void put_sext32(struct blk *b, const struct op *o)
 {
     movsxd_r_r(&b->g, xdst(b, o->rd), RAX);
 }
 
-/* rd = sext32(rs1 op rs2) (addw, subw, mulw) */
+/* rd = sext32(rs1 op rs2) (addw, subw, mulw), computed in rd's low half
+ * unless rd is the subtrahend. */
 static void emit_alu_w(struct blk *b, const struct op *o, unsigned opc)
 {
-    int s2 = xsrc(b, o->rs2);
-    get_x32(b, o->rs1);
-    emit_rr(&b->g, false, opc, RAX, s2);
-    put_sext32(b, o);
+    struct cg *g = &b->g;
+    bool sub = opc == 0x2b;
+    if (sub && o->rs1 == 0) {   /* negw */
+        int s = xsrc(b, o->rs2), d = xdst(b, o->rd);
+        if (d != s)
+            emit_rr(g, false, 0x8b, d, s);
+        emit_rr(g, false, 0xf7, 3, d);
+        movsxd_r_r(g, d, d);
+        return;
+    }
+    int s1 = xsrc(b, o->rs1), s2 = xsrc(b, o->rs2), d = xdst(b, o->rd);
+    if (d == s2 && d != s1) {
+        if (sub) {
+            emit_rr(g, false, 0x8b, RAX, s1);
+            emit_rr(g, false, opc, RAX, s2);
+            movsxd_r_r(g, d, RAX);
+            return;
+        }
+        s2 = s1;   /* add and mul commute */
+    } else if (d != s1) {
+        emit_rr(g, false, 0x8b, d, s1);
+    }
+    emit_rr(g, false, opc, d, s2);
+    movsxd_r_r(g, d, d);
+}
+
+/* rd = sext32(rs1 + imm) */
+static void emit_addiw(struct blk *b, const struct op *o)
+{
+    struct cg *g = &b->g;
+    int32_t imm = (int32_t)o->imm;
+    if (o->rs1 == 0) {
+        mov_r_imm(g, xdst(b, o->rd), (uint64_t)(int64_t)imm);
+        return;
+    }
+    int s = xsrc(b, o->rs1), d = xdst(b, o->rd);
+    if (imm == 0) {   /* sext.w */
+        movsxd_r_r(g, d, s);
+        return;
+    }
+    if (d == s)
+        alu_r_imm(g, false, ALU_ADD, d, imm);
+    else
+        emit_mem(g, 0, false, 0x8d, d, s, NOREG, 0, imm);   /* lea d32, [s + imm] */
+    movsxd_r_r(g, d, d);
 }
 
 /* rd = rs1 shifted by rs2 (w: 32-bit, result sign-extended) */
@@ -820,29 +866,30 @@ static void emit_shift_r(struct blk *b, const struct op *o, unsigned n, bool w)
 {
     struct cg *g = &b->g;
     emit_rr(g, false, 0x8b, RCX, xsrc(b, o->rs2));   /* the count in ecx */
-    mov_r_r(g, RAX, xsrc(b, o->rs1));
-    shift_r_cl(g, !w, n, RAX);
+    int s = xsrc(b, o->rs1), d = xdst(b, o->rd);
+    if (d != s)
+        emit_rr(g, !w, 0x8b, d, s);
+    shift_r_cl(g, !w, n, d);
     if (w)
-        put_sext32(b, o);
-    else
-        mov_r_r(g, xdst(b, o->rd), RAX);
+        movsxd_r_r(g, d, d);
 }
 
 static void emit_shift_i(struct blk *b, const struct op *o, unsigned n, bool w)
 {
     struct cg *g = &b->g;
-    if (w) {
-        get_x32(b, o->rs1);
-        if (o->imm)
-            shift_r_imm(g, false, n, RAX, (unsigned)o->imm);
-        put_sext32(b, o);
+    int s = xsrc(b, o->rs1), d = xdst(b, o->rd);
+    if (w && o->imm == 0) {
+        movsxd_r_r(g, d, s);
         return;
     }
-    int s = xsrc(b, o->rs1), d = xdst(b, o->rd);
     if (d != s)
-        mov_r_r(g, d, s);
+        emit_rr(g, !w, 0x8b, d, s);
     if (o->imm)
-        shift_r_imm(g, true, n, d, (unsigned)o->imm);
+        shift_r_imm(g, !w, n, d, (unsigned)o->imm);
+    /* A 32-bit logical right shift by 1..31 leaves bit 31 clear: its zero
+     * extension is the sign extension. */
+    if (w && n != SH_SHR)
+        movsxd_r_r(g, d, d);
 }
 
 /* rd = (rs1 < rs2 or imm) as cc compares */
@@ -1251,10 +1298,15 @@ static void emit_acc_value(struct blk *b, unsigned k, unsigned r)
  * The record's fields are taken now: when a plugin's reset or uninstall
  * disables its records, every block's host code is generated again
  * (plugin_records_generation). Uses rax, rcx and rdx only. */
-static void emit_inline_add(struct cg *g, const struct plugin_cb *cb)
+static void emit_inline_add(struct blk *b, const struct plugin_cb *cb)
 {
-    mov_r_imm(g, RAX, (uint64_t)(uintptr_t)cb->base);
-    if (cb->stride) {
+    struct cg *g = &b->g;
+    uintptr_t at = (uintptr_t)cb->base;
+    int sole = b->j->sole_hart;
+    if (sole >= 0)   /* one hart: the entry's address is a constant */
+        at += (uintptr_t)sole * cb->stride;
+    mov_r_imm(g, RAX, (uint64_t)at);
+    if (cb->stride && sole < 0) {
         mov_r_m(g, false, RDX, RBX, HART_OFF(id));
         if (fits32((int64_t)cb->stride)) {
             emit_rr(g, true, 0x69, RDX, RDX);      /* imul rdx, rdx, imm32 */
@@ -1306,7 +1358,7 @@ static void emit_mem_vaddr(struct blk *b, const struct op *a, int r)
         mov_r_imm(&b->g, r, (uint64_t)(uintptr_t)&plugin_dispatch.jit_acc.vaddr);
         mov_r_m(&b->g, true, r, r, 0);
     } else {
-        emit_mem(&b->g, 0, true, 0x8d, r, xsrc(b, a->rs1), NOREG, 0, (int32_t)a->imm);
+        add_r_disp(&b->g, r, xsrc(b, a->rs1), (int32_t)a->imm);
     }
 }
 
@@ -1341,9 +1393,12 @@ static void emit_callback(struct blk *b, const struct plugin_cb *cb, const struc
         emit_set_no_regs(g, cb->no_regs);
         b->no_regs = cb->no_regs;
     }
-    mov_r_m(g, false, RDI, RBX, HART_OFF(id));                 /* edi = hart id */
+    if (b->j->sole_hart >= 0)   /* edi = hart id, a constant with one hart */
+        mov_arg(g, RDI, (uint64_t)b->j->sole_hart);
+    else
+        mov_r_m(g, false, RDI, RBX, HART_OFF(id));
     if (mem) {   /* fn(vcpu, info, vaddr, userdata) */
-        mov_r_imm(g, RSI, info);
+        mov_arg(g, RSI, info);
         mov_arg(g, RCX, (uint64_t)(uintptr_t)cb->userdata);
     } else {     /* fn(vcpu, userdata) */
         mov_arg(g, RSI, (uint64_t)(uintptr_t)cb->userdata);
@@ -1367,7 +1422,6 @@ static bool mem_records_read_regs(const struct plugin_cb *list, unsigned dir)
 static bool emit_mem_records(struct blk *b, const struct op *o, const struct plugin_cb *list,
                              unsigned info)
 {
-    struct cg *g = &b->g;
     unsigned dir = (info & PLUGIN_ACC_STORE) ? PMEM_W : PMEM_R;
     for (const struct plugin_cb *cb = list; cb; cb = cb->next) {
         if (cb->kind != PCB_INLINE_ADD && cb->kind != PCB_MEM_CB)
@@ -1377,7 +1431,7 @@ static bool emit_mem_records(struct blk *b, const struct op *o, const struct plu
         if (!(cb->rw & dir))
             continue;
         if (cb->kind == PCB_INLINE_ADD)
-            emit_inline_add(g, cb);
+            emit_inline_add(b, cb);
         else
             emit_callback(b, cb, o, info);
     }
@@ -1478,7 +1532,7 @@ static bool emit_op(struct blk *b, const struct op *o)
         return emit_mem_records(b, o - 1, list, info);
     }
     case OP_PLUGIN_INLINE:
-        emit_inline_add(g, (const struct plugin_cb *)(uintptr_t)o->imm);
+        emit_inline_add(b, (const struct plugin_cb *)(uintptr_t)o->imm);
         return true;
     default:
         break;
@@ -1504,12 +1558,7 @@ static bool emit_op(struct blk *b, const struct op *o)
     case OP_SLLI: emit_shift_i(b, o, SH_SHL, false); break;
     case OP_SRLI: emit_shift_i(b, o, SH_SHR, false); break;
     case OP_SRAI: emit_shift_i(b, o, SH_SAR, false); break;
-    case OP_ADDIW:
-        get_x32(b, o->rs1);
-        if (o->imm)
-            alu_r_imm(g, false, ALU_ADD, RAX, (int32_t)o->imm);
-        put_sext32(b, o);
-        break;
+    case OP_ADDIW: emit_addiw(b, o); break;
     case OP_SLLIW: emit_shift_i(b, o, SH_SHL, true); break;
     case OP_SRLIW: emit_shift_i(b, o, SH_SHR, true); break;
     case OP_SRAIW: emit_shift_i(b, o, SH_SAR, true); break;
@@ -1529,11 +1578,14 @@ static bool emit_op(struct blk *b, const struct op *o)
     case OP_ADDW: emit_alu_w(b, o, 0x03); break;
     case OP_SUBW: emit_alu_w(b, o, 0x2b); break;
     case OP_MULW: emit_alu_w(b, o, 0x0faf); break;
-    case OP_MUL: {
-        int s2 = xsrc(b, o->rs2);
-        mov_r_r(g, RAX, xsrc(b, o->rs1));
-        emit_rr(g, true, 0x0faf, RAX, s2);   /* imul rax, s2 */
-        mov_r_r(g, xdst(b, o->rd), RAX);
+    case OP_MUL: {   /* imul d, the other source */
+        int s1 = xsrc(b, o->rs1), s2 = xsrc(b, o->rs2), d = xdst(b, o->rd);
+        if (d == s2) {
+            s2 = s1;
+        } else if (d != s1) {
+            mov_r_r(g, d, s1);
+        }
+        emit_rr(g, true, 0x0faf, d, s2);
         break;
     }
     case OP_MULH: case OP_MULHU: case OP_MULHSU: {   /* rdx:rax = rax * s2 */
@@ -1770,12 +1822,13 @@ out:
     return ok;
 }
 
-int jit_create(struct jit **out)
+int jit_create(struct jit **out, int sole_hart)
 {
     *out = NULL;
     struct jit *j = calloc(1, sizeof(*j));
     if (!j)
         return -ENOMEM;
+    j->sole_hart = sole_hart;
     if (map_views(j)) {
         j->state = "x86-64, W^X (two views of one memory object)";
         emit_fixed(j);
@@ -1810,8 +1863,9 @@ const char *jit_describe(const struct jit *j)
 
 #else /* no code generator for this host: every block is interpreted */
 
-int jit_create(struct jit **out)
+int jit_create(struct jit **out, int sole_hart)
 {
+    (void)sole_hart;
     *out = NULL;
     return 0;
 }

@@ -56,7 +56,7 @@ int tb_cache_create(struct machine *m, struct tb_cache **out)
         free(c);
         return -ENOMEM;
     }
-    int r = jit_create(&c->jit);
+    int r = jit_create(&c->jit, m->cfg->smp == 1 ? 0 : -1);   /* blocks are shared by all harts */
     if (r) {
         free(c->page_tbs);
         free(c);
