@@ -134,6 +134,8 @@ int cmd_info(struct cli *cli)
         printf("log:           %s (format version %u)\n", cli->log_path, h.version);
         printf("machine:       virt, %u hart%s, %" PRIu64 " MiB RAM\n", h.smp, h.smp == 1 ? "" : "s",
                h.ram_size >> 20);
+        if (h.smp == 1)
+            printf("turns:         %" PRIu64 " instructions\n", h.solo_turn);
         for (unsigned i = 0; i < h.nimages; i++) {
             char hx[65];
             for (int k = 0; k < 32; k++)

@@ -172,6 +172,7 @@ static int header_from_config(const struct machine_config *c, int argc, char **a
     }
     h->virtio_legacy = c->virtio_legacy;
     h->no_reboot = c->no_reboot;
+    h->solo_turn = c->solo_turn;
     int r = add_image(h, "bios", machine_bios_path(c));
     if (!r)
         r = add_image(h, "kernel", c->kernel);
@@ -288,6 +289,7 @@ static int config_from_header(const struct rlog_header *h, struct machine_config
     }
     c->virtio_legacy = h->virtio_legacy;
     c->no_reboot = h->no_reboot;
+    c->solo_turn = h->solo_turn;
     return 0;
 }
 

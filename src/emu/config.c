@@ -13,6 +13,7 @@ void config_init(struct machine_config *c)
     c->smp = 1;
     c->bios = NULL;
     c->virtio_legacy = true;
+    c->solo_turn = SOLO_TURN;
 }
 
 /* Frees every string and plugin argument list the config owns and leaves it

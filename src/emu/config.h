@@ -83,7 +83,13 @@ struct machine_config {
     char *logfile;             /* -D FILE */
     char *dtb_out;             /* -dumpdtb FILE: write the FDT and exit */
     bool no_reboot;            /* -no-reboot: a guest reset ends the session */
+    uint64_t solo_turn;        /* instructions per turn of a machine's only hart */
 };
+
+/* The turn length of a lone hart in new sessions, and in recordings made
+ * before logs kept it (one round of the multi-hart schedule). */
+#define SOLO_TURN 80000ULL
+#define SOLO_TURN_OLD_LOGS 10000ULL
 
 void config_init(struct machine_config *c);
 void config_free(struct machine_config *c);

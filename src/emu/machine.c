@@ -199,6 +199,18 @@ static void round_boundary(struct machine *m, bool all_idle)
         stop(m, STOP_QUIT);
 }
 
+/* Where h's next turn ends. Harts share rounds of QUANTUM instructions
+ * each. A machine's only hart shares with no one, and its guest time moves
+ * with each instruction however long its turns are, so its turns last
+ * solo_turn instructions: fewer ends of turns cost less, and are seen
+ * nowhere but in how often the host's input is looked at. A recording
+ * keeps the length it ran with, because the blocks translated where turns
+ * end are part of what plugins see. */
+static uint64_t turn_end(struct machine *m, struct hart *h)
+{
+    return h->icount + (m->nharts == 1 ? m->cfg->solo_turn : QUANTUM);
+}
+
 enum machine_stop machine_run(struct machine *m)
 {
     if (plugin_any)
@@ -211,7 +223,7 @@ enum machine_stop machine_run(struct machine *m)
             struct hart *h = m->harts[i];
             m->cur = h;
             h->turn_start = h->icount;
-            hart_run(h, h->icount + QUANTUM);
+            hart_run(h, turn_end(m, h));
             if (!h->wfi)
                 all_idle = false;
             if (h->icount - h->turn_start > used)
@@ -225,8 +237,9 @@ enum machine_stop machine_run(struct machine *m)
             continue;
         }
         /* Guest time moves on by the round's quantum; a round in which every
-         * hart fell asleep lasted only as long as its longest turn. */
-        m->round_time += all_idle ? used : QUANTUM;
+         * hart fell asleep, or the turn of a machine's only hart, lasted as
+         * long as its longest turn. */
+        m->round_time += all_idle || m->nharts == 1 ? used : QUANTUM;
         round_boundary(m, all_idle);
         console_flush();   /* interactive output must not wait for the buffer to fill */
     }

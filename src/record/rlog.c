@@ -50,12 +50,12 @@
  * 65536 data items, and a seal (2.3) follows within 128 MiB.
  *
  * 2.1 The header: always the first item, a map (major type 5) with text
- * keys. The writer writes these thirteen in this order; readers require all
- * of them, accept any order, reject duplicates and ignore keys they do not
- * know.
+ * keys. The writer writes these fifteen in this order; readers require all
+ * of them but the optional ones, accept any order, reject duplicates and
+ * ignore keys they do not know.
  *
  *   "format"    text    "reprise-log"
- *   "version"   uint    RLOG_VERSION (3); readers also take 2
+ *   "version"   uint    RLOG_VERSION (4); readers also take 2 and 3
  *   "ram_size"  uint    guest RAM in bytes
  *   "smp"       uint    number of harts, at least 1
  *   "bios"      text or null (the default firmware)
@@ -75,6 +75,9 @@
  *               default) or 0 (modern, version 2)
  *   "no_reboot" uint 1 (a guest reset ends the session, -no-reboot) or 0
  *               (the machine reboots); optional, absent means 0
+ *   "solo_turn" uint 1..2^32-1: instructions per turn when the machine has
+ *               one hart (several harts take turns of 10000); absent before
+ *               version 4, which ran with 10000
  *   "images"    array of at most 16 maps, each with exactly the keys
  *               "role" text, "path" text, "size" uint, "sha256" bytes(32);
  *               roles "bios", "kernel", "initrd", and "drive0".."drive7"
@@ -86,9 +89,10 @@
  *   images; a version-1 log is refused like any other version. Version 3
  *   added "virtio-net-device" with its MAC as param, and the first net-rx
  *   events (kind 8 had its shape in version 2 but no writer); a version-2
- *   log is a valid version-3 log and is read as one.
+ *   log is a valid version-3 log and is read as one. Version 4 added
+ *   "solo_turn"; older logs are read as having 10000.
  *
- *   It begins AE 66 "format" 6B "reprise-log" 67 "version" 03 ...; a reader
+ *   It begins AE 66 "format" 6B "reprise-log" 67 "version" 04 ...; a reader
  *   checks "format" and then "version" before anything else, so a log of a
  *   later version is recognised as such whatever else changed.
  *
@@ -323,7 +327,7 @@ static void buf_key(struct buf *b, const char *k)
 
 static void encode_header(struct buf *b, const struct rlog_header *h)
 {
-    buf_head(b, MT_MAP, 14);
+    buf_head(b, MT_MAP, 15);
     buf_key(b, "format");
     buf_text(b, "reprise-log");
     buf_key(b, "version");
@@ -362,6 +366,8 @@ static void encode_header(struct buf *b, const struct rlog_header *h)
     buf_head(b, MT_UINT, h->virtio_legacy ? 1 : 0);
     buf_key(b, "no_reboot");
     buf_head(b, MT_UINT, h->no_reboot ? 1 : 0);
+    buf_key(b, "solo_turn");
+    buf_head(b, MT_UINT, h->solo_turn);
     buf_key(b, "images");
     buf_head(b, MT_ARRAY, h->nimages);
     for (unsigned i = 0; i < h->nimages; i++) {
@@ -662,7 +668,8 @@ int rlog_writer_open_raw(const char *path, struct rlog_writer **out)
 
 static bool header_writable(const struct rlog_header *h)
 {
-    if (h->smp < 1 || h->smp > INT_MAX || h->ndrives > ARRAY_SIZE(h->drives) ||
+    if (h->smp < 1 || h->smp > INT_MAX || h->solo_turn < 1 || h->solo_turn > UINT32_MAX ||
+        h->ndrives > ARRAY_SIZE(h->drives) ||
         h->nimages > RLOG_MAX_IMAGES || (h->argc && !h->argv))
         return false;
     for (unsigned i = 0; i < h->ndrives; i++)
@@ -1473,6 +1480,14 @@ static int header_from_item(struct rlog_reader *r, const cbor_item_t *m, unsigne
     if (nr && (!get_u64(nr, &x) || x > 1))
         return malformed(r, 0, 0, "field \"no_reboot\" must be 0 or 1");
     h->no_reboot = nr && x == 1;
+    const cbor_item_t *st = map_get(m, "solo_turn", &dup);
+    if (dup)
+        return malformed(r, 0, 0, "field \"solo_turn\" appears twice");
+    if (!st && version >= 4)
+        return malformed(r, 0, 0, "field \"solo_turn\" is missing");
+    h->solo_turn = RLOG_SOLO_TURN_V3;
+    if (st && (!get_u64(st, &h->solo_turn) || h->solo_turn < 1 || h->solo_turn > UINT32_MAX))
+        return malformed(r, 0, 0, "field \"solo_turn\" must be a number of instructions");
     a = v[HK_IMAGES];
     if (!cbor_isa_array(a) || cbor_array_size(a) > RLOG_MAX_IMAGES)
         return malformed(r, 0, 0, "field \"images\" must be an array of at most 16 maps");

@@ -15,8 +15,9 @@
  * Kind 0 is reserved for the log's own integrity seals (see rlog.c); it is
  * never written or returned as an event. RLOG_VERSION_MIN is the oldest
  * version this build still reads (each later version only added to it). */
-#define RLOG_VERSION 3
+#define RLOG_VERSION 4
 #define RLOG_VERSION_MIN 2
+#define RLOG_SOLO_TURN_V3 10000   /* what logs before version 4 ran with */
 
 enum rlog_kind {
     RLOG_CONSOLE_IN = 1,   /* bytes typed at the console: data */
@@ -82,6 +83,8 @@ struct rlog_header {
     unsigned ndevices;
     bool virtio_legacy;      /* virtio-mmio register layout: version 1 (true) or 2 */
     bool no_reboot;          /* a guest reset ends the session (-no-reboot) */
+    uint64_t solo_turn;      /* instructions per turn of a lone hart (versions
+                              * before 4: RLOG_SOLO_TURN_V3) */
     struct rlog_image images[RLOG_MAX_IMAGES];
     unsigned nimages;
     char **argv;             /* the recording's command line */

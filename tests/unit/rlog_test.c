@@ -172,6 +172,7 @@ static void make_header(struct rlog_header *h)
                                           .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
     h->ndevices = 4;
     h->virtio_legacy = true;
+    h->solo_turn = 80000;
     const char *roles[] = { "bios", "kernel", "initrd", "drive0" };
     const char *paths[] = { "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin", "Image",
                             "rootfs.cpio", "disk.img" };
@@ -202,7 +203,8 @@ static bool header_equal(const struct rlog_header *a, const struct rlog_header *
     for (unsigned i = 0; i < a->ndrives; i++)
         if (!str_eq(a->drives[i], b->drives[i]))
             return false;
-    if (a->ndevices != b->ndevices || a->virtio_legacy != b->virtio_legacy)
+    if (a->ndevices != b->ndevices || a->virtio_legacy != b->virtio_legacy ||
+        a->solo_turn != b->solo_turn)
         return false;
     for (unsigned i = 0; i < a->ndevices; i++)
         if (!str_eq(a->devices[i].type, b->devices[i].type) ||
@@ -630,9 +632,9 @@ static cbor_item_t *device_item(const char *type, uint64_t slot, int drive)
     return d;
 }
 
-/* CBOR of a complete, valid version-2 header built with libcbor (an encoder
- * independent of rlog.c's); version and smp as given; with `drop`, that key
- * is left out. */
+/* CBOR of a complete, valid header built with libcbor (an encoder
+ * independent of rlog.c's): of version 2 and 3, or with "solo_turn" for
+ * later versions; version as given; with `drop`, that key is left out. */
 static cbor_item_t *header_item(uint64_t version, const char *drop)
 {
     cbor_item_t *m = cbor_new_definite_map(16);
@@ -651,6 +653,7 @@ static cbor_item_t *header_item(uint64_t version, const char *drop)
         { "future_key", cbor_build_uint8(1) },
         { "devices", cbor_new_definite_array(2) },
         { "virtio_legacy", cbor_build_uint8(0) },
+        { "solo_turn", version >= 4 ? cbor_build_uint32(80000) : NULL },
     };
     cbor_array_push(kv[8].v, cbor_move(cbor_build_string("file=disk.img")));
     cbor_array_push(kv[12].v, cbor_move(device_item("virtio-blk-device", 7, 0)));
@@ -668,6 +671,8 @@ static cbor_item_t *header_item(uint64_t version, const char *drop)
     cbor_array_push(kv[9].v, cbor_move(im));
     cbor_array_push(kv[10].v, cbor_move(cbor_build_string("reprise")));
     for (size_t i = 0; i < ARRAY_SIZE(kv); i++) {
+        if (!kv[i].v)
+            continue;
         if (drop && !strcmp(drop, kv[i].k)) {
             cbor_decref(&kv[i].v);
             continue;
@@ -1045,6 +1050,36 @@ static void test_malformed(void)
     o = raw_log(hm, NULL, 0, true);
     CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"virtio_legacy\" must be 0 or 1"),
           "legacy 2: %s", o.msg);
+    /* a lone hart's turn length: required from version 4, and a count */
+    o = raw_log(header_item(RLOG_VERSION, "solo_turn"), NULL, 0, true);
+    CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"solo_turn\" is missing"),
+          "no solo_turn: %s", o.msg);
+    hm = header_item(RLOG_VERSION, "solo_turn");
+    cbor_map_add(hm, (struct cbor_pair){ cbor_move(cbor_build_string("solo_turn")),
+                                         cbor_move(cbor_build_uint8(0)) });
+    o = raw_log(hm, NULL, 0, true);
+    CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"solo_turn\" must be a number"),
+          "solo_turn 0: %s", o.msg);
+    /* ... and a version-3 log ran with turns of 10000 */
+    const char *path = tmp_path("v3.rlog");
+    struct rlog_writer *w;
+    rlog_writer_open_raw(path, &w);
+    uint8_t *hb = NULL;
+    size_t hl = 0;
+    append_item(&hb, &hl, header_item(3, NULL));
+    rlog_write_raw(w, hb, hl);
+    free(hb);
+    rlog_writer_close(w);
+    struct rlog_reader *r;
+    struct rlog_header h;
+    int rc = rlog_reader_open(path, &r, &h);
+    CHECK(rc == 0 && h.version == 3 && h.solo_turn == 10000, "version 3: rc %d turn %llu", rc,
+          (unsigned long long)h.solo_turn);
+    if (rc == 0) {
+        rlog_reader_close(r);
+        rlog_header_free(&h);
+    }
+    unlink(path);
 }
 
 static void test_writer_errors(void)
