@@ -1305,6 +1305,23 @@ static void emit_inline_add(struct blk *b, const struct plugin_cb *cb)
     int sole = b->j->sole_hart;
     if (sole >= 0)   /* one hart: the entry's address is a constant */
         at += (uintptr_t)sole * cb->stride;
+    int64_t imm = (int64_t)cb->imm;
+    if ((sole >= 0 || !cb->stride) && fits32(imm)) {
+        /* add qword [rip + rel32], imm when the entry is within reach */
+        bool imm8 = imm >= -128 && imm <= 127;
+        int64_t rel = (int64_t)(at - (uintptr_t)(b->j->rx + g->off + (imm8 ? 8 : 11)));
+        if (fits32(rel)) {
+            put(g, 0x48);
+            put(g, imm8 ? 0x83 : 0x81);
+            put(g, 0x05);   /* mod 00, /0 (add), rm 101: rip-relative */
+            put32(g, (uint32_t)rel);
+            if (imm8)
+                put(g, (uint8_t)imm);
+            else
+                put32(g, (uint32_t)imm);
+            return;
+        }
+    }
     mov_r_imm(g, RAX, (uint64_t)at);
     if (cb->stride && sole < 0) {
         mov_r_m(g, false, RDX, RBX, HART_OFF(id));
