@@ -9,6 +9,7 @@
 #include "emu/cpu/tb.h"
 #include "unit.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,13 +110,36 @@ static uint64_t alu_ref(unsigned k, uint64_t a, uint64_t b, int64_t imm)
     case OP_SLLIW: return sext32((uint64_t)((uint32_t)a << imm));
     case OP_SRLIW: return sext32((uint64_t)((uint32_t)a >> imm));
     case OP_SRAIW: return sext32((uint64_t)((int32_t)(uint32_t)a >> imm));
+    case OP_DIV:
+        return b == 0 ? ~0ULL : (a == 1ULL << 63 && b == ~0ULL) ? a
+             : (uint64_t)((int64_t)a / (int64_t)b);
+    case OP_REM:
+        return b == 0 ? a : (a == 1ULL << 63 && b == ~0ULL) ? 0
+             : (uint64_t)((int64_t)a % (int64_t)b);
+    case OP_DIVU: return b == 0 ? ~0ULL : a / b;
+    case OP_REMU: return b == 0 ? a : a % b;
+    case OP_DIVW: {
+        int32_t x = (int32_t)(uint32_t)a, y = (int32_t)(uint32_t)b;
+        return y == 0 ? ~0ULL : (x == INT32_MIN && y == -1) ? sext32((uint32_t)x)
+             : sext32((uint64_t)(uint32_t)(x / y));
+    }
+    case OP_REMW: {
+        int32_t x = (int32_t)(uint32_t)a, y = (int32_t)(uint32_t)b;
+        return y == 0 ? sext32((uint32_t)x) : (x == INT32_MIN && y == -1) ? 0
+             : sext32((uint64_t)(uint32_t)(x % y));
+    }
+    case OP_DIVUW:
+        return (uint32_t)b == 0 ? ~0ULL : sext32((uint32_t)a / (uint32_t)b);
+    case OP_REMUW:
+        return (uint32_t)b == 0 ? sext32((uint32_t)a) : sext32((uint32_t)a % (uint32_t)b);
     default: return 0;
     }
 }
 
 /* Integer ops in one-op blocks, with every way their registers can
  * coincide (rd = rs1, rd = rs2, all three, x0 as a source) and operands at
- * the edges of 32 and 64 bits, against alu_ref. Returns the failures. */
+ * the edges of 32 and 64 bits (division by 0 and -1 among them), against
+ * alu_ref. Returns the failures. */
 static int check_alu(struct jit *j, struct hart *h)
 {
     static const struct { unsigned kind; int64_t imms[5]; unsigned nimm; } ops[] = {
@@ -127,6 +151,8 @@ static int check_alu(struct jit *j, struct hart *h)
         {OP_SLLW, {0}, 1}, {OP_SRLW, {0}, 1}, {OP_SRAW, {0}, 1},
         {OP_ADDIW, {0, 1, -1, 2047, -2048}, 5}, {OP_SLLIW, {0, 1, 13, 31}, 4},
         {OP_SRLIW, {0, 1, 13, 31}, 4}, {OP_SRAIW, {0, 1, 13, 31}, 4},
+        {OP_DIV, {0}, 1}, {OP_DIVU, {0}, 1}, {OP_REM, {0}, 1}, {OP_REMU, {0}, 1},
+        {OP_DIVW, {0}, 1}, {OP_DIVUW, {0}, 1}, {OP_REMW, {0}, 1}, {OP_REMUW, {0}, 1},
     };
     static const uint8_t regs[][3] = {   /* rd, rs1, rs2 */
         {10, 11, 12}, {10, 10, 12}, {10, 11, 10}, {10, 10, 10}, {10, 0, 12}, {10, 11, 0},

@@ -388,7 +388,7 @@ static bool rc_volatile(int r)
 /* ---- blocks ---------------------------------------------------------- */
 
 /* Out-of-line code of a block, emitted after its straight-line part. */
-enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE, COLD_FP_TRAP, COLD_FP };
+enum cold_kind { COLD_EXIT, COLD_LIMIT, COLD_LOAD, COLD_STORE, COLD_FP_TRAP, COLD_FP, COLD_DIV };
 
 struct cold {
     uint8_t kind;
@@ -1171,10 +1171,11 @@ static void emit_div(struct blk *b, const struct op *o)
     emit_rr(g, !w, 0x8b, RAX, s1);          /* the dividend in rax (eax) */
     emit_rr(g, !w, 0x8b, RCX, s2);          /* the divisor in rcx (ecx) */
     emit_rr(g, !w, 0x85, RCX, RCX);
-    size_t by_zero = jcc32(g, CC_E), by_m1 = 0;
+    add_cold(b, COLD_DIV, 0, o, jcc32(g, CC_E), 0);   /* by zero: out of line */
+    struct cold *c = &b->cold[b->ncold - 1];
     if (sgn) {
         alu_r_imm(g, !w, ALU_CMP, RCX, -1);
-        by_m1 = jcc32(g, CC_E);
+        c->more[c->nmore++] = jcc32(g, CC_E);      /* by -1: the same stub */
         if (!w)
             put(g, 0x48);
         put(g, 0x99);                       /* cqo / cdq */
@@ -1185,25 +1186,34 @@ static void emit_div(struct blk *b, const struct op *o)
     }
     if (rem)
         mov_r_r(g, RAX, RDX);
-    size_t done = jmp32(g), done_m1 = 0;
-    if (sgn) {   /* x / -1 = -x (wrapping), x % -1 = 0 */
-        patch_rel32(g, by_m1, g->off);
-        if (rem)
-            emit_rr(g, false, 0x33, RAX, RAX);
-        else
-            emit_rr(g, !w, 0xf7, 3, RAX);   /* neg */
-        done_m1 = jmp32(g);
-    }
-    patch_rel32(g, by_zero, g->off);
-    if (!rem)
-        mov_r_imm(g, RAX, ~(uint64_t)0);
-    patch_rel32(g, done, g->off);
-    if (sgn)
-        patch_rel32(g, done_m1, g->off);
+    c->resume = g->off;
     if (w)
         put_sext32(b, o);
     else
         mov_r_r(g, xdst(b, o->rd), RAX);
+}
+
+/* The out-of-line results of a division (emit_div), with the dividend in
+ * rax and the divisor, 0 or -1, in rcx: by zero, the quotient is all ones
+ * and the remainder the dividend; by -1, the quotient is the negated
+ * dividend (wrapping) and the remainder 0. */
+static void emit_cold_div(struct blk *b, const struct cold *c)
+{
+    struct cg *g = &b->g;
+    unsigned k = c->op->kind;
+    bool rem = k == OP_REM || k == OP_REMU || k == OP_REMW || k == OP_REMUW;
+    bool w = k >= OP_DIVW;
+    emit_rr(g, !w, 0x85, RCX, RCX);
+    size_t by_m1 = jcc32(g, CC_NE);
+    if (!rem)
+        mov_r_imm(g, RAX, ~(uint64_t)0);
+    patch_rel32(g, jmp32(g), c->resume);
+    patch_rel32(g, by_m1, g->off);
+    if (rem)
+        emit_rr(g, false, 0x33, RAX, RAX);
+    else
+        emit_rr(g, !w, 0xf7, 3, RAX);       /* neg */
+    patch_rel32(g, jmp32(g), c->resume);
 }
 
 /* Before a jump to another block: no_regs as blocks expect it at entry
@@ -1718,6 +1728,9 @@ bool jit_compile(struct jit *j, struct tb *tb)
             break;
         case COLD_FP:
             emit_cold_fp(b, c);
+            break;
+        case COLD_DIV:
+            emit_cold_div(b, c);
             break;
         default:
             emit_cold_access(b, c);
