@@ -1228,8 +1228,7 @@ static void emit_no_regs_at_exit(struct blk *b)
 }
 
 /* Exit slot's jump: a jcc (cc >= 0) or jmp, pointing out of line until the
- * exit is chained. The registers are stored first (after the branch's
- * compare: the flags survive the stores). */
+ * exit is chained. The registers are stored first (movs: flags survive). */
 static void emit_exit_jump(struct blk *b, int slot, int cc)
 {
     struct cg *g = &b->g;
@@ -1490,11 +1489,15 @@ static bool emit_op(struct blk *b, const struct op *o)
         return true;
     case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU: {
         static const unsigned cc[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
-        int s1 = xsrc(b, o->rs1);
+        int s1 = xsrc(b, o->rs1), s2 = o->rs2 ? xsrc(b, o->rs2) : s1;
+        /* The exit's stores first, so that the compare and the jump are
+         * adjacent and the host fuses them. */
+        rc_flush(b);
+        emit_no_regs_at_exit(b);
         if (o->rs2 == 0)
             emit_rr(g, true, 0x85, s1, s1);
         else
-            alu_r_r(g, true, ALU_CMP, s1, xsrc(b, o->rs2));
+            alu_r_r(g, true, ALU_CMP, s1, s2);
         emit_exit_jump(b, 0, (int)cc[k - OP_BEQ]);
         return true;
     }
