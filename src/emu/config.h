@@ -86,10 +86,9 @@ struct machine_config {
     uint64_t solo_turn;        /* instructions per turn of a machine's only hart */
 };
 
-/* The turn length of a lone hart in new sessions, and in recordings made
- * before logs kept it (one round of the multi-hart schedule). */
+/* The turn length of a lone hart in new sessions (a recording keeps its own:
+ * rlog_header.solo_turn). */
 #define SOLO_TURN 80000ULL
-#define SOLO_TURN_OLD_LOGS 10000ULL
 
 void config_init(struct machine_config *c);
 void config_free(struct machine_config *c);

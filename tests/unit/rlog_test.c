@@ -871,6 +871,14 @@ static void test_versions(void)
 
 /* Writes a log whose header comes from libcbor and whose body is raw CBOR,
  * then reads it; returns the outcome. */
+/* header_item of this version with key's value replaced by v (taken). */
+static cbor_item_t *header_with(const char *key, cbor_item_t *v)
+{
+    cbor_item_t *hm = header_item(RLOG_VERSION, key);
+    cbor_map_add(hm, (struct cbor_pair){ cbor_move(cbor_build_string(key)), cbor_move(v) });
+    return hm;
+}
+
 static struct outcome raw_log(cbor_item_t *header, const uint8_t *body, size_t len, bool close_it)
 {
     const char *path = tmp_path("raw.rlog");
@@ -1044,20 +1052,14 @@ static void test_malformed(void)
         else    /* the header is taken; the log then ends without its end event */
             CHECK(o.rc == -EPIPE, "version 2 with a MAC: %s", o.msg);
     }
-    hm = header_item(RLOG_VERSION, "virtio_legacy");
-    cbor_map_add(hm, (struct cbor_pair){ cbor_move(cbor_build_string("virtio_legacy")),
-                                         cbor_move(cbor_build_uint8(2)) });
-    o = raw_log(hm, NULL, 0, true);
+    o = raw_log(header_with("virtio_legacy", cbor_build_uint8(2)), NULL, 0, true);
     CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"virtio_legacy\" must be 0 or 1"),
           "legacy 2: %s", o.msg);
     /* a lone hart's turn length: required from version 4, and a count */
     o = raw_log(header_item(RLOG_VERSION, "solo_turn"), NULL, 0, true);
     CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"solo_turn\" is missing"),
           "no solo_turn: %s", o.msg);
-    hm = header_item(RLOG_VERSION, "solo_turn");
-    cbor_map_add(hm, (struct cbor_pair){ cbor_move(cbor_build_string("solo_turn")),
-                                         cbor_move(cbor_build_uint8(0)) });
-    o = raw_log(hm, NULL, 0, true);
+    o = raw_log(header_with("solo_turn", cbor_build_uint8(0)), NULL, 0, true);
     CHECK(o.rc == -EBADMSG && contains(o.msg, "field \"solo_turn\" must be a number"),
           "solo_turn 0: %s", o.msg);
     /* ... and a version-3 log ran with turns of 10000 */

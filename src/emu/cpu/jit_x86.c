@@ -1160,13 +1160,24 @@ static void emit_fp(struct blk *b, const struct op *o)
 /* Division and remainder, 64 or 32 bits, with RISC-V's results where x86
  * would fault: by zero, the quotient is all ones and the remainder the
  * dividend; the most negative number by -1 gives itself and remainder 0. */
+struct div_kind {
+    bool sgn, rem, w;   /* signed, remainder, 32-bit */
+};
+
+static struct div_kind div_kind(unsigned k)
+{
+    return (struct div_kind){
+        .sgn = k == OP_DIV || k == OP_REM || k == OP_DIVW || k == OP_REMW,
+        .rem = k == OP_REM || k == OP_REMU || k == OP_REMW || k == OP_REMUW,
+        .w = k >= OP_DIVW,
+    };
+}
+
 static void emit_div(struct blk *b, const struct op *o)
 {
     struct cg *g = &b->g;
-    unsigned k = o->kind;
-    bool sgn = k == OP_DIV || k == OP_REM || k == OP_DIVW || k == OP_REMW;
-    bool rem = k == OP_REM || k == OP_REMU || k == OP_REMW || k == OP_REMUW;
-    bool w = k >= OP_DIVW;
+    struct div_kind dk = div_kind(o->kind);
+    bool sgn = dk.sgn, rem = dk.rem, w = dk.w;
     int s1 = xsrc(b, o->rs1), s2 = xsrc(b, o->rs2);
     emit_rr(g, !w, 0x8b, RAX, s1);          /* the dividend in rax (eax) */
     emit_rr(g, !w, 0x8b, RCX, s2);          /* the divisor in rcx (ecx) */
@@ -1194,20 +1205,24 @@ static void emit_div(struct blk *b, const struct op *o)
 }
 
 /* The out-of-line results of a division (emit_div), with the dividend in
- * rax and the divisor, 0 or -1, in rcx: by zero, the quotient is all ones
- * and the remainder the dividend; by -1, the quotient is the negated
- * dividend (wrapping) and the remainder 0. */
+ * rax and the divisor, 0 (or -1 when signed), in rcx: by zero, the
+ * quotient is all ones and the remainder the dividend; by -1, the quotient
+ * is the negated dividend (wrapping) and the remainder 0. */
 static void emit_cold_div(struct blk *b, const struct cold *c)
 {
     struct cg *g = &b->g;
-    unsigned k = c->op->kind;
-    bool rem = k == OP_REM || k == OP_REMU || k == OP_REMW || k == OP_REMUW;
-    bool w = k >= OP_DIVW;
-    emit_rr(g, !w, 0x85, RCX, RCX);
-    size_t by_m1 = jcc32(g, CC_NE);
+    struct div_kind dk = div_kind(c->op->kind);
+    bool rem = dk.rem, w = dk.w;
+    size_t by_m1 = 0;
+    if (dk.sgn) {
+        emit_rr(g, !w, 0x85, RCX, RCX);
+        by_m1 = jcc32(g, CC_NE);
+    }
     if (!rem)
         mov_r_imm(g, RAX, ~(uint64_t)0);
     patch_rel32(g, jmp32(g), c->resume);
+    if (!dk.sgn)
+        return;
     patch_rel32(g, by_m1, g->off);
     if (rem)
         emit_rr(g, false, 0x33, RAX, RAX);
