@@ -905,17 +905,70 @@ static void emit_set_less(struct blk *b, const struct op *o, unsigned cc, bool i
     mov_r_r(g, xdst(b, o->rd), RAX);
 }
 
+/* Whether a call at the current offset can be a direct one. */
+static bool call_in_reach(const struct blk *b, const void *fn)
+{
+    return fits32((int64_t)((uintptr_t)fn - (uintptr_t)(b->j->rx + b->g.off + 5)));
+}
+
 /* call fn: direct when the code buffer is within reach of it. */
 static void emit_call(struct blk *b, const void *fn)
 {
     struct cg *g = &b->g;
-    int64_t rel = (int64_t)((uintptr_t)fn - (uintptr_t)(b->j->rx + g->off + 5));
-    if (fits32(rel)) {
+    if (call_in_reach(b, fn)) {
         put(g, 0xe8);
-        put32(g, (uint32_t)rel);
+        put32(g, (uint32_t)((uintptr_t)fn - (uintptr_t)(b->j->rx + g->off + 4)));
     } else {
         call_abs(g, fn);
     }
+}
+
+/* n bytes of NOPs, in as few instructions as the recommended forms allow
+ * (at most 11 bytes each: up to three 0x66 prefixes on the 8-byte form). */
+static void emit_nops(struct cg *g, unsigned n)
+{
+    static const uint8_t form[9][8] = {
+        {0},
+        {0x90},
+        {0x66, 0x90},
+        {0x0f, 0x1f, 0x00},
+        {0x0f, 0x1f, 0x40, 0x00},
+        {0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00},
+        {0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+    };
+    while (n) {
+        unsigned k = n < 11 ? n : 11;
+        unsigned body = k < 8 ? k : 8;
+        for (unsigned i = body; i < k; i++)
+            put(g, 0x66);
+        for (unsigned i = 0; i < body; i++)
+            put(g, form[body][i]);
+        n -= k;
+    }
+}
+
+/* After a callback returns, the host fetches from the return address up to
+ * the next call (with callbacks on every instruction, a few bytes: the next
+ * guest instruction and the next callback's arguments). When that address
+ * falls in the last bytes of a 64-byte line, the short run straddles two
+ * lines, and code full of callbacks measurably slows down (on intmix with
+ * a callback per instruction, by some 5%). So a callback's call is
+ * preceded by NOPs that move its return address to the start of the next
+ * line whenever fewer than RET_LINE_TAIL bytes of the line would follow
+ * it: on average some 8 bytes per callback, executed as one or three NOPs. */
+#define RET_LINE 64u
+#define RET_LINE_TAIL 32u
+
+static void emit_callback_call(struct blk *b, const void *fn)
+{
+    size_t len = call_in_reach(b, fn) ? 5 : 12;
+    uintptr_t ret = (uintptr_t)(b->j->rx + b->g.off + len);
+    unsigned left = (unsigned)(-ret & (RET_LINE - 1));
+    if (left && left < RET_LINE_TAIL)
+        emit_nops(&b->g, left);
+    emit_call(b, fn);
 }
 
 
@@ -1444,7 +1497,7 @@ static void emit_callback(struct blk *b, const struct plugin_cb *cb, const struc
     } else {     /* fn(vcpu, userdata) */
         mov_arg(g, RSI, (uint64_t)(uintptr_t)cb->userdata);
     }
-    emit_call(b, cb->fn);
+    emit_callback_call(b, cb->fn);
 }
 
 /* Whether some memory callback of list, for the accesses of direction dir,
