@@ -2,11 +2,13 @@
  * process is ever writable and executable at once, generated code runs from
  * the executable view, and chaining and unchaining (written through the
  * other view) redirect it; integer ops compute what the ISA says whichever
- * of their registers coincide. A host without a W^X buffer must compile
- * nothing. */
+ * of their registers coincide; callbacks run in order, and none returns
+ * into the last 31 bytes of a 64-byte line. A host without a W^X buffer
+ * must compile nothing. */
 #include "emu/cpu/decode.h"
 #include "emu/cpu/jit.h"
 #include "emu/cpu/tb.h"
+#include "plugins/plugin.h"
 #include "unit.h"
 
 #include <stdint.h>
@@ -206,6 +208,83 @@ static int check_alu(struct jit *j, struct hart *h)
     return bad;
 }
 
+/* What the callbacks of check_callbacks saw: their userdata in call order,
+ * and where each returned to. */
+#define CB_SEEN_MAX 64
+static uintptr_t cb_seen[CB_SEEN_MAX], cb_ret[CB_SEEN_MAX];
+static unsigned cb_n;
+
+static __attribute__((noinline)) void note_callback(unsigned vcpu, void *userdata)
+{
+    (void)vcpu;
+    if (cb_n < CB_SEEN_MAX) {
+        cb_seen[cb_n] = (uintptr_t)userdata;
+        cb_ret[cb_n] = (uintptr_t)__builtin_return_address(0);
+    }
+    cb_n++;
+}
+
+/* Blocks of 2 to 9 instructions, each an addi of x5 behind a callback
+ * before it (as a plugin's per-instruction callback), after 0 to 7 loads of
+ * constants of assorted sizes into x6, compiled one after another so that
+ * their calls fall at many offsets within a line: every
+ * callback runs once, in order, the adds compute their sum (the NOPs that
+ * place the calls run harmlessly), and no return address lies in the last
+ * 31 bytes of a 64-byte line. Returns the failures. */
+static int check_callbacks(struct jit *j, struct hart *h)
+{
+    int bad = 0;
+    struct plugin_cb cb[9];
+    memset(cb, 0, sizeof(cb));
+    for (unsigned i = 0; i < 9; i++) {
+        cb[i].kind = PCB_CB;
+        cb[i].fn = (void *)note_callback;
+        cb[i].userdata = (void *)(uintptr_t)(i + 1);
+        cb[i].no_regs = true;
+    }
+    for (unsigned n = 2; n <= 9; n++) {
+        for (unsigned rep = 0; rep < 8; rep++) {
+            unsigned f = rep;   /* fillers first */
+            struct tb *tb = new_tb(0x80000000, f + n, f + 2 * n + 1);
+            for (unsigned i = 0; i < f; i++)
+                set_op(tb, i, OP_LI, 6, 0, (i + n) % 3 ? (int64_t)i << (16 * (i % 4)) : -1, i);
+            for (unsigned i = 0; i < n; i++) {
+                set_op(tb, f + 2 * i, OP_PLUGIN_CB, 0, 0, (int64_t)(uintptr_t)&cb[i], f + i);
+                set_op(tb, f + 2 * i + 1, OP_ADDI, 5, 5, 1 + i + rep * 3, f + i);
+            }
+            set_op(tb, f + 2 * n, OP_EXIT, 0, 0, 0, f + n);
+            if (!jit_compile(j, tb)) {
+                bad++;
+                free(tb);
+                continue;
+            }
+            h->x[5] = 1000;
+            h->icount = 0;
+            cb_n = 0;
+            struct jit_ret r = jit_run(j, h, tb, 0);
+            uint64_t want = 1000;
+            for (unsigned i = 0; i < n; i++)
+                want += 1 + i + rep * 3;
+            if ((r.code & 0xff) != JIT_EXIT1 || h->x[5] != want || cb_n != n) {
+                fprintf(stderr, "callbacks, %u instructions: exit %#llx x5 %llu (want %llu), "
+                        "%u calls\n", n, (unsigned long long)r.code,
+                        (unsigned long long)h->x[5], (unsigned long long)want, cb_n);
+                bad++;
+            }
+            for (unsigned i = 0; i < cb_n && i < n; i++) {
+                unsigned left = (unsigned)(-cb_ret[i] & 63);
+                if (cb_seen[i] != i + 1 || (left && left < 32)) {
+                    fprintf(stderr, "callback %u of %u: userdata %lu, returns %u bytes "
+                            "before a line\n", i, n, (unsigned long)cb_seen[i], left);
+                    bad++;
+                }
+            }
+            free(tb);
+        }
+    }
+    return bad;
+}
+
 int main(void)
 {
     struct maps mp = read_maps();
@@ -281,6 +360,8 @@ int main(void)
 
     int alu_bad = check_alu(j, h);
     CHECK(alu_bad == 0, "%d integer op results differ from the reference", alu_bad);
+    int cb_bad = check_callbacks(j, h);
+    CHECK(cb_bad == 0, "%d blocks with callbacks went wrong", cb_bad);
 
     /* Forgetting all code and compiling again reuses the same views. */
     jit_reset(j);
