@@ -957,7 +957,10 @@ static void emit_nops(struct cg *g, unsigned n)
  * a callback per instruction, by some 5%). So a callback's call is
  * preceded by NOPs that move its return address to the start of the next
  * line whenever fewer than RET_LINE_TAIL bytes of the line would follow
- * it: on average some 8 bytes per callback, executed as one or three NOPs. */
+ * it: on average some 8 bytes per callback, executed as one to three NOPs.
+ * (Padding only the calls whose run would straddle, found by generating
+ * each block twice, measured no faster; aligning every return to 16 bytes
+ * measured slower.) */
 #define RET_LINE 64u
 #define RET_LINE_TAIL 32u
 
