@@ -401,6 +401,7 @@ struct cold {
     size_t more[8];    /* rel32s of further jumps into it */
     unsigned nmore;
     size_t resume;     /* where the stub returns to */
+    int8_t dst;        /* a load's destination: rd's slot, or rdx */
     struct rcsnap rc;  /* the slots there */
 };
 
@@ -431,6 +432,7 @@ static void add_cold(struct blk *b, unsigned kind, unsigned arg, const struct op
     c->from = from;
     c->nmore = 0;
     c->resume = resume;
+    c->dst = RDX;
     c->no_regs = b->no_regs;
     c->owner_known = b->owner_known;
     c->owner = b->owner;
@@ -616,17 +618,17 @@ static unsigned mem_size(unsigned k)
     }
 }
 
-/* rdx = the value of size at [base + index], extended as load op k does. */
-static void emit_load_ext(struct cg *g, unsigned k, int base, int index)
+/* r = the value of size at [base + index], extended as load op k does. */
+static void emit_load_ext(struct cg *g, unsigned k, int r, int base, int index)
 {
     switch (k) {
-    case OP_LB:  emit_mem(g, 0, true, 0x0fbe, RDX, base, index, 0, 0); break;
-    case OP_LBU: emit_mem(g, 0, false, 0x0fb6, RDX, base, index, 0, 0); break;
-    case OP_LH:  emit_mem(g, 0, true, 0x0fbf, RDX, base, index, 0, 0); break;
-    case OP_LHU: emit_mem(g, 0, false, 0x0fb7, RDX, base, index, 0, 0); break;
-    case OP_LW:  emit_mem(g, 0, true, 0x63, RDX, base, index, 0, 0); break;
-    case OP_LWU: case OP_FLW: emit_mem(g, 0, false, 0x8b, RDX, base, index, 0, 0); break;
-    default:     emit_mem(g, 0, true, 0x8b, RDX, base, index, 0, 0); break;
+    case OP_LB:  emit_mem(g, 0, true, 0x0fbe, r, base, index, 0, 0); break;
+    case OP_LBU: emit_mem(g, 0, false, 0x0fb6, r, base, index, 0, 0); break;
+    case OP_LH:  emit_mem(g, 0, true, 0x0fbf, r, base, index, 0, 0); break;
+    case OP_LHU: emit_mem(g, 0, false, 0x0fb7, r, base, index, 0, 0); break;
+    case OP_LW:  emit_mem(g, 0, true, 0x63, r, base, index, 0, 0); break;
+    case OP_LWU: case OP_FLW: emit_mem(g, 0, false, 0x8b, r, base, index, 0, 0); break;
+    default:     emit_mem(g, 0, true, 0x8b, r, base, index, 0, 0); break;
     }
 }
 
@@ -677,7 +679,17 @@ static void emit_load(struct blk *b, const struct op *o)
     add_cold(b, COLD_LOAD, 0, o, slow, 0);
     struct cold *c = &b->cold[b->ncold - 1];
     emit_mem(g, 0, true, 0x8b, RAX, RCX, RAX, 0, 24);        /* rax = addend */
-    emit_load_ext(g, o->kind, RAX, RSI);
+    if (o->kind != OP_FLW && o->kind != OP_FLD && o->rd != 32) {
+        /* Straight into rd's slot. Taking the slot may store the register
+         * it held, here, after the branch to the slow path: that path
+         * stores the slots as they were at the branch (that register
+         * included) and loads into the slot itself. */
+        c->dst = (int8_t)xdst(b, o->rd);
+        emit_load_ext(g, o->kind, c->dst, RAX, RSI);
+        c->resume = g->off;
+        return;
+    }
+    emit_load_ext(g, o->kind, RDX, RAX, RSI);
     c->resume = g->off;
     if (o->kind == OP_FLW || o->kind == OP_FLD) {
         if (o->kind == OP_FLW) {   /* NaN-boxed */
@@ -686,8 +698,6 @@ static void emit_load(struct blk *b, const struct op *o)
         }
         mov_m_r(g, RBX, HART_F(o->rd), RDX);
         emit_fs_dirty(g);
-    } else if (o->rd != 32) {
-        mov_r_r(g, xdst(b, o->rd), RDX);
     }
 }
 
@@ -764,8 +774,8 @@ static void emit_cold_access(struct blk *b, const struct cold *c)
         patch_rel32(g, go, g->off);
         rc_reload_volatile(b, &c->rc);
     } else {
-        emit_load_ext(g, o->kind, RSP, NOREG);
         rc_reload_volatile(b, &c->rc);
+        emit_load_ext(g, o->kind, c->dst, RSP, NOREG);
     }
     patch_rel32(g, jmp32(g), c->resume);
 }
