@@ -1,6 +1,9 @@
 /* Random integer code: each round writes a function of random RV64IMC
  * instructions (ALU and M ops with edge-case operands, loads and stores to a
- * scratch area, forward branches and jumps, lui/auipc, writes to x0, and
+ * scratch area, 32-bit loads of the first virtio-mmio slot's magic value
+ * and vendor ID registers (device reads: never from a TLB hit, so compiled
+ * code takes its slow path with whatever registers are live), forward
+ * branches and jumps, lui/auipc, writes to x0, and
  * compressed forms of many of them, so 32-bit instructions also sit at
  * 2-byte boundaries) into a buffer, runs fence.i, and runs it several times from the same registers
  * and memory. Every run must give the same registers and memory (a first,
@@ -32,8 +35,8 @@ static uint64_t regs[32], mem[MEM_WORDS];
 static uint64_t start_regs[32], start_mem[MEM_WORDS];
 static uint64_t seed = 0x9e3779b97f4a7c15ull;
 
-/* run_code(regs, mem, fn): calls fn with s0 = regs and s1 = mem, keeping
- * every register the C code relies on. */
+/* run_code(regs, mem, fn): calls fn with s0 = regs, s1 = mem and tp = the
+ * first virtio-mmio slot, keeping every register the C code relies on. */
 void run_code(uint64_t *r, uint64_t *m, void *fn);
 __asm__(".text\n"
         ".globl run_code\n"
@@ -42,12 +45,12 @@ __asm__(".text\n"
         "  sd ra, 0(sp)\n  sd s0, 8(sp)\n  sd s1, 16(sp)\n  sd s2, 24(sp)\n"
         "  sd s3, 32(sp)\n  sd s4, 40(sp)\n  sd s5, 48(sp)\n  sd s6, 56(sp)\n"
         "  sd s7, 64(sp)\n  sd s8, 72(sp)\n  sd s9, 80(sp)\n  sd s10, 88(sp)\n"
-        "  sd s11, 96(sp)\n"
-        "  mv s0, a0\n  mv s1, a1\n  jalr ra, 0(a2)\n"
+        "  sd s11, 96(sp)\n  sd tp, 104(sp)\n"
+        "  mv s0, a0\n  mv s1, a1\n  lui tp, 0x10001\n  jalr ra, 0(a2)\n"
         "  ld ra, 0(sp)\n  ld s0, 8(sp)\n  ld s1, 16(sp)\n  ld s2, 24(sp)\n"
         "  ld s3, 32(sp)\n  ld s4, 40(sp)\n  ld s5, 48(sp)\n  ld s6, 56(sp)\n"
         "  ld s7, 64(sp)\n  ld s8, 72(sp)\n  ld s9, 80(sp)\n  ld s10, 88(sp)\n"
-        "  ld s11, 96(sp)\n"
+        "  ld s11, 96(sp)\n  ld tp, 104(sp)\n"
         "  addi sp, sp, 112\n"
         "  ret\n");
 
@@ -203,7 +206,7 @@ static uint32_t random_insn(unsigned i, unsigned n)
     static const uint16_t op32[] = { 0x000, 0x200, 0x001, 0x005, 0x205, 0x010, 0x014,
                                      0x015, 0x016, 0x017 };
     unsigned left = n - 1 - i;   /* instructions after this one */
-    switch (pick(12)) {
+    switch (pick(13)) {
     case 0: case 1: case 2: {
         unsigned f = op[pick(sizeof op / sizeof op[0])];
         return r_type((f >> 4) & 0x7f, reg(), reg(), f & 7, dest(), 0x33);
@@ -248,6 +251,8 @@ static uint32_t random_insn(unsigned i, unsigned n)
         unsigned skip = left ? pick(left < 4 ? left + 1 : 4) : 0;
         return b_type((int32_t)(4 + 4 * skip), reg(), reg(), f3[pick(6)]);
     }
+    case 12:   /* lw or lwu of the magic value (0x74726976) or vendor ID (0x554d4551) */
+        return i_type(pick(2) ? 0 : 12, 4, pick(2) ? 2 : 6, dest(), 0x03);
     default: {   /* jal forward, maybe linking */
         unsigned skip = left ? pick(left < 3 ? left + 1 : 3) : 0;
         return jal((int32_t)(4 + 4 * skip), dest());
