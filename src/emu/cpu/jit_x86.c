@@ -915,22 +915,22 @@ static void emit_set_less(struct blk *b, const struct op *o, unsigned cc, bool i
     mov_r_r(g, xdst(b, o->rd), RAX);
 }
 
-/* Whether a call at the current offset can be a direct one. */
-static bool call_in_reach(const struct blk *b, const void *fn)
+/* call fn from offset g->off of code that runs at rx: direct when fn is
+ * within reach. */
+static void call_at(struct cg *g, const uint8_t *rx, const void *fn)
 {
-    return fits32((int64_t)((uintptr_t)fn - (uintptr_t)(b->j->rx + b->g.off + 5)));
-}
-
-/* call fn: direct when the code buffer is within reach of it. */
-static void emit_call(struct blk *b, const void *fn)
-{
-    struct cg *g = &b->g;
-    if (call_in_reach(b, fn)) {
+    int64_t rel = (int64_t)((uintptr_t)fn - (uintptr_t)(rx + g->off + 5));
+    if (fits32(rel)) {
         put(g, 0xe8);
-        put32(g, (uint32_t)((uintptr_t)fn - (uintptr_t)(b->j->rx + g->off + 4)));
+        put32(g, (uint32_t)rel);
     } else {
         call_abs(g, fn);
     }
+}
+
+static void emit_call(struct blk *b, const void *fn)
+{
+    call_at(&b->g, b->j->rx, fn);
 }
 
 /* n bytes of NOPs, in as few instructions as the recommended forms allow
@@ -976,8 +976,9 @@ static void emit_nops(struct cg *g, unsigned n)
 
 static void emit_callback_call(struct blk *b, const void *fn)
 {
-    size_t len = call_in_reach(b, fn) ? 5 : 12;
-    uintptr_t ret = (uintptr_t)(b->j->rx + b->g.off + len);
+    struct cg probe = {NULL, b->g.off, 0};   /* counts the call's bytes, writes none */
+    call_at(&probe, b->j->rx, fn);
+    uintptr_t ret = (uintptr_t)(b->j->rx + probe.off);
     unsigned left = (unsigned)(-ret & (RET_LINE - 1));
     if (left && left < RET_LINE_TAIL)
         emit_nops(&b->g, left);
